@@ -1,0 +1,240 @@
+import { InvalidInputError, ShapeMismatchError, TracedValueError } from './errors.js';
+import * as m from './math/ops.js';
+import { type Trace, Tracer, type Value, shapeOf } from './trace.js';
+import { NDArray, type Shape, formatShape, fromData, plainData, sameShape, sizeOf } from './values.js';
+
+/**
+ * A library-managed mutable array: the scratch space of code that avoids allocation.
+ *
+ * Written with a traced value, a slot holds that value for the rest of the differentiation (a
+ * write replaces the slot's value, a read returns the latest), so reads after writes are
+ * differentiated correctly. When the differentiation ends the buffer holds primal values again,
+ * exactly as a plain call would have left it. Operators that evaluate `f` several times restore
+ * the buffers `f` wrote before each further evaluation (see `Journal`).
+ *
+ * Indices are flat (row-major) positions; `get(i, j)` indexes a matrix buffer by row and column.
+ */
+export class Buffer {
+  readonly shape: Shape;
+  readonly size: number;
+  /** The plain contents, where no traced value overrides them. */
+  private data: Float64Array;
+  /** A traced value for the whole buffer (after `assign` or `fill` with one). */
+  private whole: Tracer | null = null;
+  /** Per-slot values written on top of `data` or `whole`: traced, or plain over a traced whole. */
+  private slots: Map<number, Value> | null = null;
+
+  constructor(shapeOrData: number | Shape | Float64Array | NDArray) {
+    if (typeof shapeOrData === 'number') {
+      if (!Number.isInteger(shapeOrData) || shapeOrData < 0) {
+        throw new InvalidInputError(`buffer(n): n must be a non-negative integer, got ${shapeOrData}.`);
+      }
+      this.shape = [shapeOrData];
+      this.data = new Float64Array(shapeOrData);
+    } else if (shapeOrData instanceof Float64Array) {
+      this.shape = [shapeOrData.length];
+      this.data = shapeOrData.slice();
+    } else if (shapeOrData instanceof NDArray) {
+      this.shape = shapeOrData.shape;
+      this.data = shapeOrData.data.slice();
+    } else if (Array.isArray(shapeOrData) && shapeOrData.every((d) => Number.isInteger(d) && d >= 0)) {
+      this.shape = Object.freeze([...shapeOrData]);
+      this.data = new Float64Array(sizeOf(shapeOrData));
+    } else {
+      throw new InvalidInputError(
+        'buffer(init): init must be a length, a shape (array of non-negative integers), a Float64Array or an NDArray.',
+      );
+    }
+    this.size = this.data.length;
+  }
+
+  /** The element at flat index `i` (or at row `i`, column `j` of a matrix buffer). */
+  get(i: number, j?: number): Value {
+    const k = this.index(i, j);
+    const s = this.slots?.get(k);
+    if (s !== undefined) return s;
+    if (this.whole !== null) return m.get(m.reshape(this.whole, [this.size]), k);
+    return this.data[k]!;
+  }
+
+  /** Writes a scalar at flat index `i` (or row `i`, column `j`). */
+  set(i: number, v: Value): void;
+  set(i: number, j: number, v: Value): void;
+  set(i: number, jOrV: Value, maybeV?: Value): void {
+    const k = maybeV === undefined ? this.index(i) : this.index(i, jOrV as number);
+    const v = maybeV === undefined ? jOrV : maybeV;
+    if (typeof v !== 'number' && shapeOf(v).length !== 0) {
+      throw new ShapeMismatchError(
+        `buffer.set: needs a scalar, got a value of shape ${formatShape(shapeOf(v))}.`,
+      );
+    }
+    noteWrite(this);
+    if (v instanceof Tracer) {
+      (this.slots ??= new Map()).set(k, v);
+      v.trace.buffers.add(this);
+    } else if (this.whole === null) {
+      this.data[k] = v as number;
+      this.slots?.delete(k);
+    } else {
+      (this.slots ??= new Map()).set(k, v);
+    }
+  }
+
+  /** Sets every element to the scalar `v`. */
+  fill(v: Value): void {
+    if (v instanceof Tracer) this.assign(m.broadcastTo(v, this.shape));
+    else if (typeof v === 'number') {
+      noteWrite(this);
+      this.data.fill(v);
+      this.whole = null;
+      this.slots = null;
+    } else throw new ShapeMismatchError(`buffer.fill: needs a scalar, got shape ${formatShape(shapeOf(v))}.`);
+  }
+
+  /** Replaces the whole contents with `v` (of the buffer's shape, or of its size). */
+  assign(v: Value): void {
+    const s = shapeOf(v);
+    if (!sameShape(s, this.shape) && sizeOf(s) !== this.size) {
+      throw new ShapeMismatchError(
+        `buffer.assign: the buffer has shape ${formatShape(this.shape)}, the value ${formatShape(s)}.`,
+      );
+    }
+    noteWrite(this);
+    this.slots = null;
+    if (v instanceof Tracer) {
+      this.whole = m.reshape(v, this.shape) as Tracer;
+      this.whole.trace.buffers.add(this);
+    } else {
+      this.data.set(plainData(v));
+      this.whole = null;
+    }
+  }
+
+  /** The whole contents as a value of the buffer's shape (a fresh copy when plain). */
+  read(): Value {
+    if (this.whole === null && this.slots === null) return fromData(this.data.slice(), this.shape);
+    if (this.slots === null) return this.whole!;
+    const elements: Value[] = new Array(this.size);
+    for (let k = 0; k < this.size; k++) elements[k] = this.get(k);
+    return m.reshape(m.stack(elements), this.shape);
+  }
+
+  /** The contents as plain numbers; throws `TracedValueError` while a slot holds a traced value. */
+  toFloat64Array(): Float64Array {
+    const v = this.read();
+    if (v instanceof Tracer)
+      throw new TracedValueError('buffer.toFloat64Array() was called while it holds traced values');
+    return typeof v === 'number' ? Float64Array.of(v) : plainData(v).slice();
+  }
+
+  /** @internal Replaces the values of `trace` by their primals (called when the trace ends). */
+  settle(trace: Trace): void {
+    if (this.whole !== null && this.whole.trace === trace) {
+      const p = trace.primal(this.whole);
+      if (p instanceof Tracer) {
+        this.whole = p;
+        p.trace.buffers.add(this);
+      } else {
+        this.whole = null;
+        this.data.set(plainData(p));
+      }
+    }
+    if (this.slots !== null) {
+      for (const [k, v] of this.slots) {
+        if (v instanceof Tracer && v.trace === trace) {
+          const p = trace.primal(v);
+          this.slots.set(k, p);
+          if (p instanceof Tracer) p.trace.buffers.add(this);
+        }
+      }
+      if (this.whole === null) {
+        for (const [k, v] of this.slots) {
+          if (!(v instanceof Tracer)) {
+            this.data[k] = v as number;
+            this.slots.delete(k);
+          }
+        }
+      }
+      if (this.slots.size === 0) this.slots = null;
+    }
+  }
+
+  /** @internal */
+  snapshot(): BufferSnapshot {
+    return { data: this.data.slice(), whole: this.whole, slots: this.slots && new Map(this.slots) };
+  }
+
+  /** @internal */
+  restore(s: BufferSnapshot): void {
+    this.data.set(s.data);
+    this.whole = s.whole;
+    this.slots = s.slots && new Map(s.slots);
+  }
+
+  private index(i: number, j?: number): number {
+    const k = j === undefined ? i : i * (this.shape[this.shape.length - 1] ?? 1) + j;
+    if (!Number.isInteger(k) || k < 0 || k >= this.size || (j !== undefined && this.shape.length !== 2)) {
+      throw new InvalidInputError(
+        `buffer index ${j === undefined ? i : `(${i}, ${j})`} is out of range for a buffer of shape ${formatShape(this.shape)}.`,
+      );
+    }
+    return k;
+  }
+}
+
+export interface BufferSnapshot {
+  readonly data: Float64Array;
+  readonly whole: Tracer | null;
+  readonly slots: Map<number, Value> | null;
+}
+
+/** A new library-managed buffer: of length n, of a shape, or holding a copy of an array. */
+export function buffer(init: number | Shape | Float64Array | NDArray): Buffer {
+  return new Buffer(init);
+}
+
+/**
+ * Records the state of every buffer written while it is open, so that each evaluation of `f`
+ * by one operator can start from the state the call began with.
+ */
+export class Journal {
+  private readonly before = new Map<Buffer, BufferSnapshot>();
+  private afterFirst: Map<Buffer, BufferSnapshot> | null = null;
+  private evaluations = 0;
+
+  /** Call before each evaluation of f. */
+  beginEvaluation(): void {
+    if (this.evaluations++ === 0) return;
+    if (this.afterFirst === null) {
+      this.afterFirst = new Map();
+      for (const b of this.before.keys()) this.afterFirst.set(b, b.snapshot());
+    }
+    for (const [b, s] of this.before) b.restore(s);
+  }
+
+  /** Leaves the buffers as the first evaluation (the one at x itself) left them. */
+  close(): void {
+    const i = journals.lastIndexOf(this);
+    if (i >= 0) journals.splice(i, 1);
+    if (this.afterFirst === null) return;
+    for (const [b, s] of this.before) b.restore(this.afterFirst.get(b) ?? s);
+  }
+
+  /** @internal */
+  note(b: Buffer): void {
+    if (!this.before.has(b)) this.before.set(b, b.snapshot());
+  }
+}
+
+const journals: Journal[] = [];
+
+/** Opens a journal; every buffer written until it is closed is recorded in it. */
+export function openJournal(): Journal {
+  const j = new Journal();
+  journals.push(j);
+  return j;
+}
+
+function noteWrite(b: Buffer): void {
+  for (let i = 0; i < journals.length; i++) journals[i]!.note(b);
+}

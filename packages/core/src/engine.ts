@@ -1,0 +1,88 @@
+/**
+ * `@diffint/core/engine`: what an engine implements, and the machinery engines share (traces,
+ * tracers, `bind`, the primitive table). Engine authors import from here; users do not need to.
+ *
+ * An engine works on flat lists of leaves: core flattens pytrees, hands f its contexts, journals
+ * buffers between evaluations and converts results. An engine implements at least one of
+ * `pushforward` and `pullback`; core derives every other operator from what it declares.
+ */
+import type { Value } from './trace.js';
+
+/**
+ * f over the leaves of x, returning the leaves of its output. It may be called several times
+ * (each call starts from the buffer state the operator began with); the first call must be at
+ * the point being differentiated, which is the state the buffers keep afterwards.
+ */
+export type LeafFn = (xs: readonly Value[]) => readonly Value[];
+
+/** The output leaves of f at x, and one result (a list of leaves) per seed of the batch. */
+export interface BatchResult {
+  readonly ys: readonly Value[];
+  readonly results: readonly (readonly Value[])[];
+}
+
+/** Opaque per-preparation key: an engine may keep its work arrays in a `WeakMap` under it. */
+export type PrepKey = object;
+
+export interface Engine {
+  readonly kind: 'engine';
+  /** Short name used in the conformance matrix and error messages: 'tape', 'tfjs', … */
+  readonly name: string;
+  /** The float type the engine computes in; conformance tolerances follow it. */
+  readonly precision: 'float64' | 'float32';
+  /** How Jacobians are best built: column by column ('forward') or row by row ('reverse'). */
+  readonly mode: 'forward' | 'reverse';
+  /** Tangents per pushforward pass when core builds a Jacobian column by column (default 1). */
+  readonly batchSize?: number;
+  /** J·t for each tangent t (each a list of leaves shaped like xs). */
+  pushforward?(
+    f: LeafFn,
+    xs: readonly Value[],
+    tangents: readonly (readonly Value[])[],
+    key: PrepKey,
+  ): BatchResult;
+  /**
+   * Jᵀ·c for each cotangent c; the cotangents are computed from the outputs (so a Jacobian can
+   * ask for one per output element once it knows how many there are).
+   */
+  pullback?(
+    f: LeafFn,
+    xs: readonly Value[],
+    cotangents: (ys: readonly Value[]) => readonly (readonly Value[])[],
+    key: PrepKey,
+  ): BatchResult;
+  /** A native Jacobian [output size, input size] over the flattened leaves, where the engine has a better one. */
+  jacobian?(
+    f: LeafFn,
+    xs: readonly Value[],
+    key: PrepKey,
+  ): { readonly ys: readonly Value[]; readonly jacobian: Value };
+  /** A native Hessian-vector product, used when this engine is asked for second order on its own. */
+  hvp?(
+    f: LeafFn,
+    xs: readonly Value[],
+    tangents: readonly (readonly Value[])[],
+    key: PrepKey,
+  ): {
+    readonly y: Value;
+    readonly gradient: readonly Value[];
+    readonly results: readonly (readonly Value[])[];
+  };
+}
+
+/** Two engines combined for second order: `outer` differentiates what `inner` computes. */
+export interface SecondOrder {
+  readonly kind: 'second-order';
+  readonly name: string;
+  readonly outer: Engine;
+  readonly inner: Engine;
+}
+
+export type Backend = Engine | SecondOrder;
+
+export { Trace, Tracer, bind, withTrace, primalValue, shapeOf, isTracer } from './trace.js';
+export type { Value } from './trace.js';
+export type { Primitive, PrimitiveName, PrimitiveParams, Tangent, AnyPrimitive } from './primitive.js';
+export { primitives } from './primitives/index.js';
+export { NestingError, UnsupportedOperatorError } from './errors.js';
+export { type Plain, plainData, plainShape, fromData, sizeOf, sameShape } from './values.js';

@@ -1,0 +1,49 @@
+/**
+ * @diffint/core: one interface over many automatic-differentiation engines.
+ *
+ * Operators take `f`, a backend and `x` (a number, Float64Array, NDArray or a pytree of them),
+ * then contexts (`constant`, `cache`). Write f with `@diffint/core/math`.
+ */
+export { NDArray } from './values.js';
+export type { Plain, Shape } from './values.js';
+export { type Value, Tracer } from './trace.js';
+export type { Tree, TreeDef } from './pytree.js';
+export { flatten, unflatten, sameStructure } from './pytree.js';
+export { Buffer, buffer } from './buffer.js';
+export {
+  type Cache,
+  type CacheTemplate,
+  type Constant,
+  type Context,
+  type ContextValue,
+  type ContextValues,
+  cache,
+  constant,
+} from './context.js';
+export type { Backend, Engine, SecondOrder } from './engine.js';
+export {
+  DiffError,
+  ErrorCode,
+  InvalidInputError,
+  NestingError,
+  NonScalarOutputError,
+  PreparationMismatchError,
+  ShapeMismatchError,
+  StructureMismatchError,
+  TraceEscapedError,
+  TracedValueError,
+  UnsupportedOperatorError,
+  isDiffError,
+  type ArgumentCheck,
+} from './errors.js';
+export { type InPlace, inPlace } from './operators/prepare.js';
+export type { Fn, Result, Traced } from './operators/types.js';
+export { secondOrder } from './operators/secondOrder.js';
+export * from './operators/derivative.js';
+export * from './operators/gradient.js';
+export * from './operators/jacobian.js';
+export * from './operators/pushforward.js';
+export * from './operators/pullback.js';
+export * from './operators/hessian.js';
+export * from './operators/hvp.js';
+export * from './operators/secondDerivative.js';

@@ -1,0 +1,227 @@
+/**
+ * Float64 kernels shared by the primitives: NumPy broadcasting, elementwise maps, reductions,
+ * matrix products, slicing. They never mutate their arguments and always return fresh data.
+ */
+import { ShapeMismatchError } from './errors.js';
+import {
+  type Plain,
+  type Shape,
+  formatShape,
+  fromData,
+  plainData,
+  plainShape,
+  sameShape,
+  sizeOf,
+} from './values.js';
+
+/** NumPy broadcasting: align shapes on the right; a dimension of 1 (or a missing one) stretches. */
+export function broadcastShapes(op: string, ...shapes: readonly Shape[]): Shape {
+  let rank = 0;
+  for (const s of shapes) rank = Math.max(rank, s.length);
+  const out = new Array<number>(rank).fill(1);
+  for (const s of shapes) {
+    for (let k = 0; k < s.length; k++) {
+      const d = s[k]!;
+      const j = rank - s.length + k;
+      const o = out[j]!;
+      if (o === 1) out[j] = d;
+      else if (d !== 1 && d !== o) {
+        throw new ShapeMismatchError(
+          `${op}: shapes ${shapes.map(formatShape).join(' and ')} do not broadcast together ` +
+            '(dimensions are aligned on the right and must be equal or 1). Reshape one argument.',
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** Strides (in elements) of an input of shape `s` seen through the output shape `out`; 0 where it broadcasts. */
+function broadcastStrides(s: Shape, out: Shape): number[] {
+  const strides = new Array<number>(out.length).fill(0);
+  let stride = 1;
+  for (let k = s.length - 1; k >= 0; k--) {
+    const j = out.length - s.length + k;
+    strides[j] = s[k] === 1 ? 0 : stride;
+    stride *= s[k]!;
+  }
+  return strides;
+}
+
+/** Offsets into each input for every output element, in row-major order. */
+function broadcastOffsets(inShapes: readonly Shape[], out: Shape): Int32Array[] {
+  const n = sizeOf(out);
+  const strides = inShapes.map((s) => broadcastStrides(s, out));
+  const offsets = inShapes.map(() => new Int32Array(n));
+  const counter = new Array<number>(out.length).fill(0);
+  const cur = new Array<number>(inShapes.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < cur.length; a++) offsets[a]![i] = cur[a]!;
+    for (let k = out.length - 1; k >= 0; k--) {
+      counter[k] = counter[k]! + 1;
+      for (let a = 0; a < cur.length; a++) cur[a] = cur[a]! + strides[a]![k]!;
+      if (counter[k]! < out[k]!) break;
+      for (let a = 0; a < cur.length; a++) cur[a] = cur[a]! - strides[a]![k]! * out[k]!;
+      counter[k] = 0;
+    }
+  }
+  return offsets;
+}
+
+export function unaryKernel(a: Plain, f: (x: number) => number): Plain {
+  if (typeof a === 'number') return f(a);
+  const x = plainData(a);
+  const y = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = f(x[i]!);
+  return fromData(y, plainShape(a));
+}
+
+export function binaryKernel(op: string, a: Plain, b: Plain, f: (x: number, y: number) => number): Plain {
+  if (typeof a === 'number') {
+    if (typeof b === 'number') return f(a, b);
+    const y = plainData(b);
+    const out = new Float64Array(y.length);
+    for (let i = 0; i < y.length; i++) out[i] = f(a, y[i]!);
+    return fromData(out, plainShape(b));
+  }
+  const x = plainData(a);
+  if (typeof b === 'number') {
+    const out = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = f(x[i]!, b);
+    return fromData(out, plainShape(a));
+  }
+  const y = plainData(b);
+  const sa = plainShape(a);
+  const sb = plainShape(b);
+  if (sameShape(sa, sb)) {
+    const out = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = f(x[i]!, y[i]!);
+    return fromData(out, sa);
+  }
+  const shape = broadcastShapes(op, sa, sb);
+  const [oa, ob] = broadcastOffsets([sa, sb], shape) as [Int32Array, Int32Array];
+  const out = new Float64Array(oa.length);
+  for (let i = 0; i < out.length; i++) out[i] = f(x[oa[i]!]!, y[ob[i]!]!);
+  return fromData(out, shape);
+}
+
+export function ternaryKernel(
+  op: string,
+  a: Plain,
+  b: Plain,
+  c: Plain,
+  f: (x: number, y: number, z: number) => number,
+): Plain {
+  if (typeof a === 'number' && typeof b === 'number' && typeof c === 'number') return f(a, b, c);
+  const shapes = [plainShape(a), plainShape(b), plainShape(c)];
+  const shape = broadcastShapes(op, ...shapes);
+  const [x, y, z] = [plainData(a), plainData(b), plainData(c)];
+  const [oa, ob, oc] = broadcastOffsets(shapes, shape) as [Int32Array, Int32Array, Int32Array];
+  const out = new Float64Array(oa.length);
+  for (let i = 0; i < out.length; i++) out[i] = f(x[oa[i]!]!, y[ob[i]!]!, z[oc[i]!]!);
+  return fromData(out, shape);
+}
+
+export function broadcastToKernel(a: Plain, shape: Shape): Plain {
+  const sa = plainShape(a);
+  broadcastShapesTo('broadcastTo', sa, shape);
+  if (sameShape(sa, shape)) return typeof a === 'number' ? a : fromData(plainData(a).slice(), shape);
+  const x = plainData(a);
+  if (typeof a === 'number') return fromData(new Float64Array(sizeOf(shape)).fill(a), shape);
+  const [oa] = broadcastOffsets([sa], shape) as [Int32Array];
+  const out = new Float64Array(oa.length);
+  for (let i = 0; i < out.length; i++) out[i] = x[oa[i]!]!;
+  return fromData(out, shape);
+}
+
+/** Checks that `from` broadcasts to exactly `to`. */
+export function broadcastShapesTo(op: string, from: Shape, to: Shape): void {
+  const b = broadcastShapes(op, from, to);
+  if (!sameShape(b, to)) {
+    throw new ShapeMismatchError(
+      `${op}: a value of shape ${formatShape(from)} cannot be broadcast to ${formatShape(to)}.`,
+    );
+  }
+}
+
+/** Sum over one axis (dropping it), or over everything when `axis` is null. */
+export function sumKernel(a: Plain, axis: number | null): Plain {
+  const x = plainData(a);
+  if (axis === null) {
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += x[i]!;
+    return s;
+  }
+  const shape = plainShape(a);
+  const outer = sizeOf(shape.slice(0, axis));
+  const len = shape[axis]!;
+  const inner = sizeOf(shape.slice(axis + 1));
+  const out = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * len * inner;
+    for (let k = 0; k < len; k++) {
+      const off = base + k * inner;
+      const ob = o * inner;
+      for (let i = 0; i < inner; i++) out[ob + i] = out[ob + i]! + x[off + i]!;
+    }
+  }
+  return fromData(out, [...shape.slice(0, axis), ...shape.slice(axis + 1)]);
+}
+
+/** [m, k] × [k, n] → [m, n]. */
+export function matmulKernel(a: Plain, b: Plain): Plain {
+  const [m, k] = plainShape(a) as [number, number];
+  const n = plainShape(b)[1]!;
+  const x = plainData(a);
+  const y = plainData(b);
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const oi = i * n;
+    for (let p = 0; p < k; p++) {
+      const xip = x[i * k + p]!;
+      if (xip === 0) continue;
+      const yp = p * n;
+      for (let j = 0; j < n; j++) out[oi + j]! += xip * y[yp + j]!;
+    }
+  }
+  return fromData(out, [m, n]);
+}
+
+export function transposeKernel(a: Plain): Plain {
+  const [m, n] = plainShape(a) as [number, number];
+  const x = plainData(a);
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j * m + i] = x[i * n + j]!;
+  return fromData(out, [n, m]);
+}
+
+/** Rows `start` to `end` (exclusive) along the first axis. */
+export function sliceKernel(a: Plain, start: number, end: number): Plain {
+  const shape = plainShape(a);
+  const inner = sizeOf(shape.slice(1));
+  return fromData(plainData(a).slice(start * inner, end * inner), [end - start, ...shape.slice(1)]);
+}
+
+/** Zero rows added before and after, along the first axis. */
+export function padKernel(a: Plain, before: number, after: number): Plain {
+  const shape = plainShape(a);
+  const inner = sizeOf(shape.slice(1));
+  const out = new Float64Array((shape[0]! + before + after) * inner);
+  out.set(plainData(a), before * inner);
+  return fromData(out, [shape[0]! + before + after, ...shape.slice(1)]);
+}
+
+export function concatKernel(parts: readonly Plain[]): Plain {
+  const shapes = parts.map(plainShape);
+  let rows = 0;
+  for (const s of shapes) rows += s[0]!;
+  const shape = [rows, ...shapes[0]!.slice(1)];
+  const out = new Float64Array(sizeOf(shape));
+  let off = 0;
+  for (const p of parts) {
+    const d = plainData(p);
+    out.set(d, off);
+    off += d.length;
+  }
+  return fromData(out, shape);
+}

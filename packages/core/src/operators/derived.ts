@@ -1,0 +1,227 @@
+/**
+ * The fallback chain: every operator derived from what an engine declares, on flat lists of
+ * leaves. Written in portable math, so a derived operator also runs under an outer trace.
+ */
+import type { BatchResult, Engine, LeafFn, PrepKey, SecondOrder } from '../engine.js';
+import { NonScalarOutputError, UnsupportedOperatorError } from '../errors.js';
+import * as m from '../math/ops.js';
+import { type Value, primalValue, shapeOf } from '../trace.js';
+import { type Shape, sizeOf } from '../values.js';
+
+/** All leaves as one flat vector. */
+export function flatVector(leaves: readonly Value[]): Value {
+  if (leaves.length === 1) return m.reshape(leaves[0]!, [m.size(leaves[0]!)]);
+  if (leaves.length === 0) return new Float64Array(0);
+  return m.concat(leaves.map((l) => m.reshape(l, [m.size(l)])));
+}
+
+/** Splits a flat vector into leaves of the given shapes. */
+export function splitVector(v: Value, shapes: readonly Shape[]): Value[] {
+  let off = 0;
+  return shapes.map((s) => {
+    const n = sizeOf(s);
+    const part = m.slice(v, off, off + n);
+    off += n;
+    return m.reshape(part, s);
+  });
+}
+
+/** The unit vectors of a space of leaves, each as leaves (a chunk start … end of them). */
+export function basis(shapes: readonly Shape[], start: number, end: number): Value[][] {
+  const n = shapes.reduce((a, s) => a + sizeOf(s), 0);
+  const out: Value[][] = [];
+  for (let k = start; k < end; k++) {
+    const e = new Float64Array(n);
+    e[k] = 1;
+    out.push(splitVector(e, shapes));
+  }
+  return out;
+}
+
+const shapesOf = (leaves: readonly Value[]) => leaves.map(shapeOf);
+
+/** Number of scalars in a list of leaves. */
+export function totalSize(leaves: readonly Value[]): number {
+  let n = 0;
+  for (const l of leaves) n += sizeOf(shapeOf(l));
+  return n;
+}
+
+function unsupported(engine: Engine, operator: string): never {
+  throw new UnsupportedOperatorError(
+    engine.name,
+    operator,
+    'An engine must implement pushforward or pullback; use another backend (tape(), forward(), finiteDiff()).',
+  );
+}
+
+/** J as a [m, n] matrix over the flattened leaves, with the outputs. */
+export function jacobianValues(engine: Engine, f: LeafFn, xs: readonly Value[], key: PrepKey) {
+  if (engine.jacobian) return engine.jacobian(f, xs, key);
+  const n = totalSize(xs);
+  const useReverse = engine.pullback && (engine.mode === 'reverse' || !engine.pushforward);
+  if (useReverse) {
+    const r = engine.pullback!(f, xs, (ys) => basis(shapesOf(ys), 0, totalSize(ys)), key);
+    const rows = r.results.map(flatVector);
+    return { ys: r.ys, jacobian: rows.length === 0 ? emptyMatrix(0, n) : m.stack(rows) };
+  }
+  if (!engine.pushforward) unsupported(engine, 'jacobian');
+  const chunk = Math.max(1, engine.batchSize ?? 1);
+  const shapes = shapesOf(xs);
+  let ys: readonly Value[] | null = null;
+  const cols: Value[] = [];
+  for (let start = 0; start < n || ys === null; start += chunk) {
+    const r = engine.pushforward(f, xs, basis(shapes, start, Math.min(n, start + chunk)), key);
+    ys ??= r.ys;
+    for (const c of r.results) cols.push(flatVector(c));
+  }
+  const mOut = totalSize(ys);
+  return { ys, jacobian: cols.length === 0 ? emptyMatrix(mOut, 0) : m.transpose(m.stack(cols)) };
+}
+
+function emptyMatrix(rows: number, cols: number): Value {
+  return m.zeros([rows, cols]);
+}
+
+/** f(x) and J·t for each tangent. */
+export function pushforwardValues(
+  engine: Engine,
+  f: LeafFn,
+  xs: readonly Value[],
+  tangents: readonly (readonly Value[])[],
+  key: PrepKey,
+): BatchResult {
+  if (engine.pushforward) return engine.pushforward(f, xs, tangents, key);
+  const { ys, jacobian } = jacobianValues(engine, f, xs, key);
+  const yShapes = shapesOf(ys);
+  return { ys, results: tangents.map((t) => splitVector(m.matvec(jacobian, flatVector(t)), yShapes)) };
+}
+
+/** f(x) and Jᵀ·c for each cotangent. */
+export function pullbackValues(
+  engine: Engine,
+  f: LeafFn,
+  xs: readonly Value[],
+  cotangents: (ys: readonly Value[]) => readonly (readonly Value[])[],
+  key: PrepKey,
+): BatchResult {
+  if (engine.pullback) return engine.pullback(f, xs, cotangents, key);
+  const { ys, jacobian } = jacobianValues(engine, f, xs, key);
+  const xShapes = shapesOf(xs);
+  const jt = m.transpose(jacobian);
+  return { ys, results: cotangents(ys).map((c) => splitVector(m.matvec(jt, flatVector(c)), xShapes)) };
+}
+
+export function checkScalar(operator: string, ys: readonly Value[]): void {
+  if (ys.length !== 1 || shapeOf(ys[0]!).length !== 0) {
+    throw new NonScalarOutputError(operator, ys.length === 1 ? shapeOf(ys[0]!) : [ys.length]);
+  }
+}
+
+/** f(x) (a scalar) and its gradient, as leaves. */
+export function gradientValues(
+  engine: Engine,
+  f: LeafFn,
+  xs: readonly Value[],
+  key: PrepKey,
+  operator = 'gradient',
+): { y: Value; gradient: Value[] } {
+  if (engine.pullback) {
+    const r = engine.pullback(
+      f,
+      xs,
+      (ys) => {
+        checkScalar(operator, ys);
+        return [[1]];
+      },
+      key,
+    );
+    return { y: r.ys[0]!, gradient: [...r.results[0]!] };
+  }
+  const scalarF: LeafFn = (x) => {
+    const ys = f(x);
+    checkScalar(operator, ys);
+    return ys;
+  };
+  const { ys, jacobian } = jacobianValues(engine, scalarF, xs, key);
+  return { y: ys[0]!, gradient: splitVector(m.reshape(jacobian, [m.size(jacobian)]), shapesOf(xs)) };
+}
+
+/** The second-order pair for a backend: a plain engine is paired with itself. */
+export function pairOf(backend: Engine | SecondOrder): { outer: Engine; inner: Engine } {
+  return backend.kind === 'second-order' ? backend : { outer: backend, inner: backend };
+}
+
+/**
+ * f(x), ∇f(x) and H·t for each tangent: the outer engine differentiates the inner engine's
+ * gradient, by a pushforward where it has one (forward-over-reverse), else by the gradient of
+ * ⟨∇f, t⟩ (reverse-over-reverse).
+ */
+export function hvpValues(
+  backend: Engine | SecondOrder,
+  f: LeafFn,
+  xs: readonly Value[],
+  tangents: readonly (readonly Value[])[],
+  key: PrepKey,
+): { y: Value; gradient: readonly Value[]; results: readonly (readonly Value[])[] } {
+  const { outer, inner } = pairOf(backend);
+  if (outer === inner && outer.hvp) return outer.hvp(f, xs, tangents, key);
+  const innerKey = {};
+  let y: Value = Number.NaN;
+  let first = true;
+  const grad: LeafFn = (x) => {
+    const r = gradientValues(inner, f, x, innerKey, 'hvp');
+    if (first) {
+      y = primalValue(r.y);
+      first = false;
+    }
+    return r.gradient;
+  };
+  if (outer.pushforward) {
+    const r = outer.pushforward(grad, xs, tangents, key);
+    return { y, gradient: r.ys, results: r.results };
+  }
+  let gradient: readonly Value[] = [];
+  const results = tangents.map((t, i) => {
+    const tv = flatVector(t);
+    const r = gradientValues(
+      outer,
+      (x) => {
+        const g = grad(x);
+        if (i === 0) gradient = g.map(primalValue);
+        return [m.dot(flatVector(g), tv)];
+      },
+      xs,
+      key,
+    );
+    return r.gradient;
+  });
+  if (tangents.length === 0) gradient = gradientValues(inner, f, xs, innerKey, 'hvp').gradient;
+  return { y, gradient, results };
+}
+
+/** f(x), ∇f(x) and the Hessian [n, n]. */
+export function hessianValues(backend: Engine | SecondOrder, f: LeafFn, xs: readonly Value[], key: PrepKey) {
+  const { outer, inner } = pairOf(backend);
+  if (outer === inner && outer.hvp) {
+    const n = totalSize(xs);
+    const r = outer.hvp(f, xs, basis(shapesOf(xs), 0, n), key);
+    const rows = r.results.map(flatVector);
+    return { y: r.y, gradient: r.gradient, hessian: rows.length === 0 ? m.zeros([0, 0]) : m.stack(rows) };
+  }
+  const innerKey = {};
+  let y: Value = Number.NaN;
+  let gradient: readonly Value[] = [];
+  let first = true;
+  const grad: LeafFn = (x) => {
+    const r = gradientValues(inner, f, x, innerKey, 'hessian');
+    if (first) {
+      y = primalValue(r.y);
+      gradient = r.gradient.map(primalValue);
+      first = false;
+    }
+    return r.gradient;
+  };
+  const { jacobian } = jacobianValues(outer, grad, xs, key);
+  return { y, gradient, hessian: jacobian };
+}

@@ -1,0 +1,77 @@
+import type { Context } from '../context.js';
+import type { Backend } from '../engine.js';
+import { type Tree, flattenLike } from '../pytree.js';
+import type { Value } from '../trace.js';
+import { hvpValues } from './derived.js';
+import { Preparation, resultTree, writeInto } from './prepare.js';
+import { type Fn, checkSeeds } from './types.js';
+
+export interface PreparedHvp<X extends Tree, Cs extends readonly Context[]> {
+  hvp(x: X, tangents: readonly X[], ...contexts: Cs): X[];
+  gradientAndHvp(x: X, tangents: readonly X[], ...contexts: Cs): [X, X[]];
+  /** Writes H·tᵢ into `outs[i]` and returns `outs`. */
+  hvpInto(outs: X[], x: X, tangents: readonly X[], ...contexts: Cs): X[];
+}
+
+/** Prepares Hessian-vector products H(x)·t for a batch of tangents (forward-over-reverse where possible). */
+export function prepareHvp<X extends Tree, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: Backend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): PreparedHvp<X, Cs> {
+  const prep = new Preparation('hvp', f, backend, x, contexts);
+  checkSeeds('hvp', tangents, 'tangents');
+  const compute = (x: X, tangents: readonly X[], contexts: Cs) => {
+    const xs = prep.check(x, contexts);
+    checkSeeds('hvp', tangents, 'tangents');
+    const ts = tangents.map((t, i) => flattenLike(t, prep.xDef, `tangents[${i}]`, 'x'));
+    return prep.run(contexts, (fn) => hvpValues(backend, fn, xs, ts, prep.key));
+  };
+  return {
+    hvp: (x, t, ...c) => compute(x, t, c).results.map((r) => resultTree(prep.xDef, r)),
+    gradientAndHvp: (x, t, ...c) => {
+      const r = compute(x, t, c);
+      return [resultTree(prep.xDef, r.gradient), r.results.map((d) => resultTree(prep.xDef, d))];
+    },
+    hvpInto: (outs, x, t, ...c) => {
+      checkSeeds('hvpInto', outs, 'outs');
+      compute(x, t, c).results.forEach((r, i) => writeInto(outs[i], prep.xDef, r, `outs[${i}]`));
+      return outs;
+    },
+  };
+}
+
+/** H(x)·t for each tangent t of the batch (each shaped like x). */
+export function hvp<X extends Tree, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: Backend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): X[] {
+  return prepareHvp(f, backend, x, tangents, ...contexts).hvp(x, tangents, ...contexts);
+}
+
+/** [∇f(x), [H(x)·t for each t]]. */
+export function gradientAndHvp<X extends Tree, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: Backend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): [X, X[]] {
+  return prepareHvp(f, backend, x, tangents, ...contexts).gradientAndHvp(x, tangents, ...contexts);
+}
+
+export function hvpInto<X extends Tree, Cs extends readonly Context[]>(
+  outs: X[],
+  f: Fn<X, Cs, Value>,
+  backend: Backend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): X[] {
+  return prepareHvp(f, backend, x, tangents, ...contexts).hvpInto(outs, x, tangents, ...contexts);
+}

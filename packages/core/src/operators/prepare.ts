@@ -1,0 +1,284 @@
+/**
+ * Preparation: an operator checks its arguments once, allocates what it needs (cache buffers,
+ * the output buffer of an in-place function) and is then called many times. Every call checks
+ * that its arguments match and otherwise throws `PreparationMismatchError`.
+ */
+import { Buffer, openJournal } from '../buffer.js';
+import {
+  type CacheTemplate,
+  type Context,
+  allocateCaches,
+  checkContexts,
+  contextValues,
+} from '../context.js';
+import type { Backend, LeafFn } from '../engine.js';
+import {
+  type ArgumentCheck,
+  InvalidInputError,
+  PreparationMismatchError,
+  ShapeMismatchError,
+  StructureMismatchError,
+  TracedValueError,
+} from '../errors.js';
+import {
+  type TreeDef,
+  asKind,
+  describeStructure,
+  flatten,
+  flattenLike,
+  leafDefs,
+  sameStructure,
+  unflatten,
+} from '../pytree.js';
+import { Tracer, type Value } from '../trace.js';
+import { NDArray, type Plain, type Shape, formatShape, plainData, plainShape, sameShape } from '../values.js';
+
+/** A function that writes its output into `y` instead of returning it: `f(y, x, ...contexts)`. */
+export interface InPlace<
+  F extends (y: Buffer, x: any, ...contexts: any[]) => void = (y: Buffer, x: any, ...contexts: any[]) => void,
+> {
+  readonly kind: 'in-place';
+  readonly f: F;
+  readonly template: CacheTemplate;
+}
+
+/** Marks `f(y, x, ...contexts)` as writing its output into the buffer `y`, shaped like `yTemplate`. */
+export function inPlace<F extends (y: Buffer, x: any, ...contexts: any[]) => void>(
+  f: F,
+  yTemplate: CacheTemplate,
+): InPlace<F> {
+  if (typeof f !== 'function') throw new InvalidInputError('inPlace(f, yTemplate): f must be a function.');
+  return { kind: 'in-place', f, template: yTemplate };
+}
+
+type AnyFunction = (x: any, ...contexts: any[]) => unknown;
+
+function isInPlace(f: unknown): f is InPlace {
+  return typeof f === 'object' && f !== null && (f as InPlace).kind === 'in-place';
+}
+
+function checkBackend(operator: string, backend: unknown): asserts backend is Backend {
+  const k = (backend as Backend | null)?.kind;
+  if (k !== 'engine' && k !== 'second-order') {
+    throw new InvalidInputError(
+      `${operator}: the backend argument (the second) is not a backend. Pass one such as tape(), forward(), ` +
+        'finiteDiff(), tfjs() or secondOrder(outer, inner).',
+    );
+  }
+}
+
+export class Preparation {
+  /** Key under which engines may keep per-preparation state. */
+  readonly key = {};
+  readonly xDef: TreeDef;
+  readonly caches: (Buffer | null)[];
+  private readonly contexts: readonly Context[];
+  private readonly y: Buffer | null;
+  private readonly yKind: TreeDef | null;
+  yDef: TreeDef | null = null;
+
+  constructor(
+    readonly operator: string,
+    readonly f: AnyFunction | InPlace,
+    readonly backend: Backend,
+    x: unknown,
+    contexts: readonly unknown[],
+    options: { inPlace?: boolean } = {},
+  ) {
+    if (typeof f !== 'function' && !isInPlace(f)) {
+      throw new InvalidInputError(`${operator}: f (the first argument) must be a function.`);
+    }
+    if (isInPlace(f) && !options.inPlace) {
+      throw new InvalidInputError(
+        `${operator} does not accept in-place functions; jacobian, pushforward, pullback and derivative do.`,
+      );
+    }
+    checkBackend(operator, backend);
+    this.xDef = flatten(x, 'x').def;
+    checkContexts(contexts);
+    this.contexts = contexts;
+    this.caches = allocateCaches(contexts);
+    if (isInPlace(f)) {
+      this.y = new Buffer(f.template);
+      this.yKind = flatten(
+        typeof f.template === 'number' || Array.isArray(f.template) ? this.y.read() : f.template,
+        'yTemplate',
+      ).def;
+    } else {
+      this.y = null;
+      this.yKind = null;
+    }
+  }
+
+  /** Checks a call's arguments against the preparation and returns the leaves of x. */
+  check(x: unknown, contexts: readonly unknown[]): Value[] {
+    const checks: ArgumentCheck[] = [];
+    const flat = flatten(x, 'x');
+    const leaves = flat.leaves;
+    const xOk = sameStructure(flat.def, this.xDef);
+    checks.push({
+      name: 'x',
+      ok: xOk,
+      detail: xOk
+        ? describeStructure(flat.def)
+        : `${describeStructure(flat.def)}, prepared with ${describeStructure(this.xDef)}`,
+    });
+    let ok = xOk;
+    const n = Math.max(contexts.length, this.contexts.length);
+    for (let i = 0; i < n; i++) {
+      const c = contexts[i] as Context | undefined;
+      const p = this.contexts[i];
+      const name = `context ${i + 1}`;
+      if (p === undefined || c === undefined) {
+        ok = false;
+        checks.push({
+          name,
+          ok: false,
+          detail: p === undefined ? 'not prepared for' : `missing (prepared with ${p.kind})`,
+        });
+        continue;
+      }
+      if (c.kind !== p.kind) {
+        ok = false;
+        checks.push({ name, ok: false, detail: `${c.kind}, prepared with ${p.kind}` });
+        continue;
+      }
+      if (c.kind === 'cache' && p.kind === 'cache') {
+        const s = new Buffer(c.template).shape;
+        const same = sameShape(s, this.caches[i]!.shape);
+        ok &&= same;
+        checks.push({
+          name,
+          ok: same,
+          detail: same
+            ? `cache ${formatShape(s)}`
+            : `cache ${formatShape(s)}, prepared with ${formatShape(this.caches[i]!.shape)}`,
+        });
+      } else {
+        checks.push({ name, ok: true, detail: 'constant' });
+      }
+    }
+    if (!ok) throw new PreparationMismatchError(this.operator, checks);
+    checkContexts(contexts);
+    return leaves;
+  }
+
+  /**
+   * Runs `body` with f over leaves. A journal spans the body: each evaluation of f after the
+   * first starts from the buffer state the call began with, and afterwards the buffers hold
+   * what the first evaluation (at x) left.
+   */
+  run<R>(contexts: readonly unknown[], body: (f: LeafFn) => R): R {
+    this.y?.fill(0);
+    const journal = openJournal();
+    const ctx = contextValues(contexts as readonly Context[], this.caches);
+    const f = this.f;
+    const y = this.y;
+    const fn: LeafFn = (xs) => {
+      journal.beginEvaluation();
+      const x = unflatten(this.xDef, xs);
+      let out: unknown;
+      if (isInPlace(f)) {
+        f.f(y!, x, ...ctx);
+        out = y!.read();
+      } else {
+        out = f(x, ...ctx);
+      }
+      const flat = flatten(out, 'the output of f');
+      if (this.yDef === null) this.yDef = this.yKind ?? flat.def;
+      else if (!sameStructure(this.yDef, flat.def)) {
+        throw new StructureMismatchError(
+          `f returned ${describeStructure(flat.def)} where an earlier call returned ${describeStructure(this.yDef)}; ` +
+            'its output structure must not depend on x.',
+        );
+      }
+      return flat.leaves;
+    };
+    try {
+      return body(fn);
+    } finally {
+      journal.close();
+    }
+  }
+}
+
+/** A fresh result leaf of the kind of `def` (traced values, from a nested differentiation, pass through). */
+export function resultLeaf(v: Value, def: TreeDef & { type: 'leaf' }): Value {
+  if (v instanceof Tracer) return v;
+  return asKind(typeof v === 'number' ? v : plainData(v).slice(), def);
+}
+
+/** A fresh result tree of structure `def`. */
+export function resultTree(def: TreeDef, leaves: readonly Value[]): any {
+  const defs = leafDefs(def);
+  return unflatten(
+    def,
+    leaves.map((l, i) => resultLeaf(l, defs[i]!)),
+  );
+}
+
+/** A fresh [rows, cols] matrix result. */
+export function resultMatrix(v: Value): any {
+  if (v instanceof Tracer) return v;
+  const s = plainShape(v);
+  return new NDArray(plainData(v).slice(), s.length === 2 ? s : [1, s[0] ?? 1]);
+}
+
+/**
+ * Writes result leaves into `out`, a tree of structure `def` (array leaves are overwritten,
+ * number leaves replaced in their container). Nothing is written unless everything fits.
+ */
+export function writeInto(out: unknown, def: TreeDef, leaves: readonly Value[], name = 'out'): void {
+  flattenLike(out, def, name, 'the result');
+  for (const l of leaves) {
+    if (l instanceof Tracer) throw new TracedValueError(`a traced result was written into ${name}`);
+  }
+  let i = 0;
+  const walk = (o: unknown, d: TreeDef, setter: ((v: number) => void) | null, path: string): void => {
+    if (d.type === 'leaf') {
+      const v = leaves[i++] as Plain;
+      if (typeof o === 'number') {
+        if (setter === null) {
+          throw new InvalidInputError(
+            `${path} is a number, which cannot be written in place; use the operator without Into for a scalar x.`,
+          );
+        }
+        setter(typeof v === 'number' ? v : plainData(v)[0]!);
+      } else {
+        const target = o instanceof NDArray ? o.data : (o as Float64Array);
+        if (typeof v === 'number') target[0] = v;
+        else target.set(plainData(v));
+      }
+      return;
+    }
+    if (d.type === 'array') {
+      const arr = o as unknown[];
+      d.children.forEach((c, j) => walk(arr[j], c, (v) => (arr[j] = v), `${path}[${j}]`));
+      return;
+    }
+    const obj = o as Record<string, unknown>;
+    d.keys.forEach((k, j) => walk(obj[k], d.children[j]!, (v) => (obj[k] = v), `${path}.${k}`));
+  };
+  if (def.type === 'leaf' && typeof out === 'number') {
+    throw new InvalidInputError(
+      `${name} is a number, which cannot be written in place; use the operator without Into.`,
+    );
+  }
+  walk(out, def, null, name);
+}
+
+/** Writes a matrix result into an NDArray of the same shape. */
+export function writeMatrixInto(out: unknown, v: Value, name = 'out'): void {
+  if (!(out instanceof NDArray))
+    throw new InvalidInputError(`${name} must be an NDArray to receive a matrix.`);
+  if (v instanceof Tracer) throw new TracedValueError(`a traced result was written into ${name}`);
+  const s = plainShape(v);
+  if (!sameShape(out.shape, s)) {
+    throw new ShapeMismatchError(
+      `${name} has shape ${formatShape(out.shape)}, the result ${formatShape(s)}.`,
+    );
+  }
+  out.data.set(plainData(v));
+}
+
+export type { Shape };

@@ -1,0 +1,98 @@
+import type { Context } from '../context.js';
+import type { Backend } from '../engine.js';
+import { type Tree, flattenLike } from '../pytree.js';
+import { pushforwardValues } from './derived.js';
+import { Preparation, resultTree, writeInto } from './prepare.js';
+import { type AnyFn, type OutputOf, checkSeeds, firstOrder } from './types.js';
+
+export interface PreparedPushforward<X extends Tree, F, Cs extends readonly Context[]> {
+  pushforward(x: X, tangents: readonly X[], ...contexts: Cs): OutputOf<F>[];
+  valueAndPushforward(x: X, tangents: readonly X[], ...contexts: Cs): [OutputOf<F>, OutputOf<F>[]];
+  /** Writes J·tᵢ into `outs[i]` and returns `outs`. */
+  pushforwardInto(outs: OutputOf<F>[], x: X, tangents: readonly X[], ...contexts: Cs): OutputOf<F>[];
+  valueAndPushforwardInto(
+    outs: OutputOf<F>[],
+    x: X,
+    tangents: readonly X[],
+    ...contexts: Cs
+  ): [OutputOf<F>, OutputOf<F>[]];
+}
+
+/** Prepares Jacobian-vector products J(x)·t for a batch of tangents t (each shaped like x). */
+export function preparePushforward<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: Backend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): PreparedPushforward<X, F, Cs> {
+  const prep = new Preparation('pushforward', f, backend, x, contexts, { inPlace: true });
+  checkSeeds('pushforward', tangents, 'tangents');
+  const engine = firstOrder(backend);
+  const compute = (x: X, tangents: readonly X[], contexts: Cs) => {
+    const xs = prep.check(x, contexts);
+    checkSeeds('pushforward', tangents, 'tangents');
+    const ts = tangents.map((t, i) => flattenLike(t, prep.xDef, `tangents[${i}]`, 'x'));
+    const r = prep.run(contexts, (fn) => pushforwardValues(engine, fn, xs, ts, prep.key));
+    return { y: resultTree(prep.yDef!, r.ys), results: r.results };
+  };
+  const into = (outs: OutputOf<F>[], results: readonly (readonly unknown[])[]) => {
+    checkSeeds('pushforwardInto', outs, 'outs');
+    results.forEach((r, i) => writeInto(outs[i], prep.yDef!, r as never, `outs[${i}]`));
+    return outs;
+  };
+  return {
+    pushforward: (x, t, ...c) => compute(x, t, c).results.map((r) => resultTree(prep.yDef!, r)),
+    valueAndPushforward: (x, t, ...c) => {
+      const r = compute(x, t, c);
+      return [r.y, r.results.map((d) => resultTree(prep.yDef!, d))];
+    },
+    pushforwardInto: (outs, x, t, ...c) => into(outs, compute(x, t, c).results),
+    valueAndPushforwardInto: (outs, x, t, ...c) => {
+      const r = compute(x, t, c);
+      return [r.y, into(outs, r.results)];
+    },
+  };
+}
+
+/** J(x)·t for each tangent t of the batch (each shaped like x); results shaped like f's output. */
+export function pushforward<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: Backend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): OutputOf<F>[] {
+  return preparePushforward(f, backend, x, tangents, ...contexts).pushforward(x, tangents, ...contexts);
+}
+
+/** [f(x), [J(x)·t for each t]]. */
+export function valueAndPushforward<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: Backend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): [OutputOf<F>, OutputOf<F>[]] {
+  return preparePushforward(f, backend, x, tangents, ...contexts).valueAndPushforward(
+    x,
+    tangents,
+    ...contexts,
+  );
+}
+
+export function pushforwardInto<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  outs: OutputOf<F>[],
+  f: F,
+  backend: Backend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): OutputOf<F>[] {
+  return preparePushforward(f, backend, x, tangents, ...contexts).pushforwardInto(
+    outs,
+    x,
+    tangents,
+    ...contexts,
+  );
+}

@@ -1,0 +1,86 @@
+import type { Context } from '../context.js';
+import type { Backend, LeafFn } from '../engine.js';
+import { type Value, primalValue } from '../trace.js';
+import { pairOf, pushforwardValues } from './derived.js';
+import { Preparation, resultTree, writeInto } from './prepare.js';
+import { type Fn, type Result, checkScalarInput } from './types.js';
+
+export interface PreparedSecondDerivative<Y, Cs extends readonly Context[]> {
+  secondDerivative(x: number, ...contexts: Cs): Result<Y>;
+  valueDerivativeAndSecondDerivative(x: number, ...contexts: Cs): [Result<Y>, Result<Y>, Result<Y>];
+  secondDerivativeInto(out: Result<Y>, x: number, ...contexts: Cs): Result<Y>;
+}
+
+/** Prepares f''(x) for a scalar x: the outer engine differentiates the inner engine's derivative. */
+export function prepareSecondDerivative<Cs extends readonly Context[], Y>(
+  f: Fn<number, Cs, Y>,
+  backend: Backend,
+  x: number | Value,
+  ...contexts: Cs
+): PreparedSecondDerivative<Y, Cs> {
+  const prep = new Preparation('secondDerivative', f, backend, x, contexts);
+  checkScalarInput('secondDerivative', prep.xDef);
+  const { outer, inner } = pairOf(backend);
+  const compute = (x: number, contexts: Cs) => {
+    const xs = prep.check(x, contexts);
+    const innerKey = {};
+    let first: { y: Value[]; d: Value[] } | null = null;
+    const r = prep.run(contexts, (fn) => {
+      const d: LeafFn = (x) => {
+        const r = pushforwardValues(inner, fn, x, [[1]], innerKey);
+        first ??= { y: r.ys.map(primalValue), d: r.results[0]!.map(primalValue) };
+        return r.results[0]!;
+      };
+      return pushforwardValues(outer, d, xs, [[1]], prep.key);
+    });
+    return { y: first!.y, d: first!.d, d2: r.results[0]! };
+  };
+  return {
+    secondDerivative: (x, ...c) => {
+      const r = compute(x, c);
+      return resultTree(prep.yDef!, r.d2);
+    },
+    valueDerivativeAndSecondDerivative: (x, ...c) => {
+      const r = compute(x, c);
+      return [resultTree(prep.yDef!, r.y), resultTree(prep.yDef!, r.d), resultTree(prep.yDef!, r.d2)];
+    },
+    secondDerivativeInto: (out, x, ...c) => {
+      const r = compute(x, c);
+      writeInto(out, prep.yDef!, r.d2);
+      return out;
+    },
+  };
+}
+
+/** f''(x) for a scalar x, shaped like f's output. */
+export function secondDerivative<Cs extends readonly Context[], Y>(
+  f: Fn<number, Cs, Y>,
+  backend: Backend,
+  x: number | Value,
+  ...contexts: Cs
+): Result<Y> {
+  return prepareSecondDerivative(f, backend, x, ...contexts).secondDerivative(x as number, ...contexts);
+}
+
+/** [f(x), f'(x), f''(x)]. */
+export function valueDerivativeAndSecondDerivative<Cs extends readonly Context[], Y>(
+  f: Fn<number, Cs, Y>,
+  backend: Backend,
+  x: number | Value,
+  ...contexts: Cs
+): [Result<Y>, Result<Y>, Result<Y>] {
+  return prepareSecondDerivative(f, backend, x, ...contexts).valueDerivativeAndSecondDerivative(
+    x as number,
+    ...contexts,
+  );
+}
+
+export function secondDerivativeInto<Cs extends readonly Context[], Y>(
+  out: Result<Y>,
+  f: Fn<number, Cs, Y>,
+  backend: Backend,
+  x: number,
+  ...contexts: Cs
+): Result<Y> {
+  return prepareSecondDerivative(f, backend, x, ...contexts).secondDerivativeInto(out, x, ...contexts);
+}

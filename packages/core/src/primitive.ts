@@ -1,0 +1,50 @@
+import type { Value } from './trace.js';
+import type { Plain, Shape } from './values.js';
+
+/**
+ * The parameters of each primitive, by name. Every primitive file adds its own entry by
+ * declaration merging, so the table of primitives is a typed map, never strings cast through
+ * `unknown`: an engine that maps primitives to its own ops (tfjs) is checked against it.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in primitives/*.ts
+export interface PrimitiveParams {}
+
+export type PrimitiveName = keyof PrimitiveParams;
+
+/** A symbolic zero derivative: the rule is skipped for it. */
+export type Tangent = Value | null;
+
+/**
+ * One primitive, defined once: its float64 kernel, its shape rule, and its JVP and VJP rules.
+ * The rules are written in portable math, so running one under an outer trace differentiates it.
+ */
+export interface Primitive<N extends PrimitiveName = PrimitiveName> {
+  readonly name: N;
+  /** The float64 kernel. Never mutates its arguments; returns a fresh value. */
+  impl(args: readonly Plain[], params: PrimitiveParams[N]): Plain;
+  /** Output shape for argument shapes, or a `ShapeMismatchError` naming the op. */
+  shape(shapes: readonly Shape[], params: PrimitiveParams[N]): Shape;
+  /**
+   * Tangent of the output given one tangent per argument (`null`: symbolic zero, at least one is
+   * not). `out` is the primal output. Returns `null` when the output's tangent is zero.
+   */
+  jvp(
+    tangents: readonly Tangent[],
+    primals: readonly Value[],
+    out: Value,
+    params: PrimitiveParams[N],
+  ): Tangent;
+  /**
+   * Cotangent of each argument given the output's cotangent; `needs[i]` says whether argument i
+   * needs one (others may be `null`). A `null` result is a zero cotangent.
+   */
+  vjp(
+    cotangent: Value,
+    primals: readonly Value[],
+    out: Value,
+    params: PrimitiveParams[N],
+    needs: readonly boolean[],
+  ): readonly Tangent[];
+}
+
+export type AnyPrimitive = { [N in PrimitiveName]: Primitive<N> }[PrimitiveName];

@@ -1,0 +1,22 @@
+import { binaryKernel, broadcastShapes } from '../kernels.js';
+import * as m from '../math/ops.js';
+import type { Primitive } from '../primitive.js';
+import { type NoParams, toArgShape, toShapeOf } from './define.js';
+
+declare module '../primitive.js' {
+  interface PrimitiveParams {
+    add: NoParams;
+  }
+}
+
+/** a + b, broadcasting. */
+export const add: Primitive<'add'> = {
+  name: 'add',
+  impl: ([a, b]) => binaryKernel('add', a!, b!, (x, y) => x + y),
+  shape: ([sa, sb]) => broadcastShapes('add', sa!, sb!),
+  jvp: ([ta, tb], _p, y) => toShapeOf(ta == null ? tb! : tb == null ? ta : m.add(ta, tb), y),
+  vjp: (ct, [a, b], _y, _p, needs) => [
+    needs[0] ? toArgShape(ct, a!) : null,
+    needs[1] ? toArgShape(ct, b!) : null,
+  ],
+};

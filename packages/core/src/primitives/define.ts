@@ -1,0 +1,69 @@
+import { binaryKernel, broadcastShapes, unaryKernel } from '../kernels.js';
+import * as m from '../math/ops.js';
+import type { Primitive, PrimitiveName, PrimitiveParams, Tangent } from '../primitive.js';
+import { type Value, shapeOf } from '../trace.js';
+import { sameShape } from '../values.js';
+
+type NamesWithNoParams = {
+  [N in PrimitiveName]: PrimitiveParams[N] extends NoParams ? N : never;
+}[PrimitiveName];
+export type NoParams = Record<never, never>;
+
+/**
+ * An elementwise unary primitive whose derivative is `dydx(x, y)` (y the output): both rules
+ * multiply by it. `dydx` is portable math, so the rules differentiate again.
+ */
+export function defineUnary<N extends NamesWithNoParams>(
+  name: N,
+  f: (x: number) => number,
+  dydx: ((x: Value, y: Value) => Value) | null,
+): Primitive<N> {
+  return {
+    name,
+    impl: ([x]) => unaryKernel(x!, f),
+    shape: ([s]) => s!,
+    jvp: ([t], [x], y) => (dydx === null || t == null ? null : m.mul(t, dydx(x!, y))),
+    vjp: (ct, [x], y) => [dydx === null ? null : m.mul(ct, dydx(x!, y))],
+  } as Primitive<N>;
+}
+
+/** Broadcasts a tangent to the output's shape (a tangent of a broadcast argument is smaller). */
+export function toShapeOf(t: Value, out: Value): Value {
+  const s = shapeOf(out);
+  return sameShape(shapeOf(t), s) ? t : m.broadcastTo(t, s);
+}
+
+/** A cotangent of a broadcast output, summed back to an argument's shape. */
+export function toArgShape(ct: Value, arg: Value): Value {
+  return m.sumTo(ct, shapeOf(arg));
+}
+
+/**
+ * An elementwise binary primitive with NumPy broadcasting and partial derivatives `da`, `db`
+ * (each given a, b and the output; `null` when that partial is always zero).
+ */
+export function defineBinary<N extends NamesWithNoParams>(
+  name: N,
+  f: (x: number, y: number) => number,
+  da: ((a: Value, b: Value, y: Value) => Value) | null,
+  db: ((a: Value, b: Value, y: Value) => Value) | null,
+): Primitive<N> {
+  return {
+    name,
+    impl: ([a, b]) => binaryKernel(name, a!, b!, f),
+    shape: ([sa, sb]) => broadcastShapes(name, sa!, sb!),
+    jvp: ([ta, tb], [a, b], y) => {
+      let t: Tangent = null;
+      if (ta != null && da !== null) t = m.mul(ta, da(a!, b!, y));
+      if (tb != null && db !== null) {
+        const tbTerm = m.mul(tb, db(a!, b!, y));
+        t = t === null ? tbTerm : m.add(t, tbTerm);
+      }
+      return t === null ? null : toShapeOf(t, y);
+    },
+    vjp: (ct, [a, b], y, _p, needs) => [
+      needs[0] && da !== null ? toArgShape(m.mul(ct, da(a!, b!, y)), a!) : null,
+      needs[1] && db !== null ? toArgShape(m.mul(ct, db(a!, b!, y)), b!) : null,
+    ],
+  } as Primitive<N>;
+}

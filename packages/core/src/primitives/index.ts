@@ -1,0 +1,71 @@
+/** The primitive table: every primitive of diffint, by name. */
+import type { Primitive, PrimitiveName } from '../primitive.js';
+import { abs } from './abs.js';
+import { add } from './add.js';
+import { broadcastTo } from './broadcastTo.js';
+import { concat } from './concat.js';
+import { cos } from './cos.js';
+import { div } from './div.js';
+import { equal } from './equal.js';
+import { exp } from './exp.js';
+import { greater } from './greater.js';
+import { greaterEqual } from './greaterEqual.js';
+import { less } from './less.js';
+import { lessEqual } from './lessEqual.js';
+import { log } from './log.js';
+import { matmul } from './matmul.js';
+import { maximum } from './maximum.js';
+import { minimum } from './minimum.js';
+import { mul } from './mul.js';
+import { neg } from './neg.js';
+import { pad } from './pad.js';
+import { pow } from './pow.js';
+import { reshape } from './reshape.js';
+import { sigmoid } from './sigmoid.js';
+import { sign } from './sign.js';
+import { sin } from './sin.js';
+import { slice } from './slice.js';
+import { sqrt } from './sqrt.js';
+import { square } from './square.js';
+import { sub } from './sub.js';
+import { sum } from './sum.js';
+import { tan } from './tan.js';
+import { tanh } from './tanh.js';
+import { transpose } from './transpose.js';
+import { where } from './where.js';
+
+export const primitives: { readonly [N in PrimitiveName]: Primitive<N> } = {
+  abs,
+  add,
+  broadcastTo,
+  concat,
+  cos,
+  div,
+  equal,
+  exp,
+  greater,
+  greaterEqual,
+  less,
+  lessEqual,
+  log,
+  matmul,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pad,
+  pow,
+  reshape,
+  sigmoid,
+  sign,
+  sin,
+  slice,
+  sqrt,
+  square,
+  sub,
+  sum,
+  tan,
+  tanh,
+  transpose,
+  where,
+};

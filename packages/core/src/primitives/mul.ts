@@ -1,0 +1,25 @@
+import { binaryKernel, broadcastShapes } from '../kernels.js';
+import * as m from '../math/ops.js';
+import type { Primitive } from '../primitive.js';
+import { type NoParams, toArgShape, toShapeOf } from './define.js';
+
+declare module '../primitive.js' {
+  interface PrimitiveParams {
+    mul: NoParams;
+  }
+}
+
+/** a · b elementwise, broadcasting. */
+export const mul: Primitive<'mul'> = {
+  name: 'mul',
+  impl: ([a, b]) => binaryKernel('mul', a!, b!, (x, y) => x * y),
+  shape: ([sa, sb]) => broadcastShapes('mul', sa!, sb!),
+  jvp: ([ta, tb], [a, b], y) => {
+    const t = ta == null ? m.mul(a!, tb!) : tb == null ? m.mul(ta, b!) : m.add(m.mul(ta, b!), m.mul(a!, tb));
+    return toShapeOf(t, y);
+  },
+  vjp: (ct, [a, b], _y, _p, needs) => [
+    needs[0] ? toArgShape(m.mul(ct, b!), a!) : null,
+    needs[1] ? toArgShape(m.mul(ct, a!), b!) : null,
+  ],
+};

@@ -1,0 +1,19 @@
+import * as m from '../math/ops.js';
+import { type NoParams, defineBinary } from './define.js';
+
+declare module '../primitive.js' {
+  interface PrimitiveParams {
+    pow: NoParams;
+  }
+}
+
+/**
+ * a^b elementwise. ∂/∂a = b·a^(b-1); ∂/∂b = a^b·log a where a > 0, and 0 elsewhere (where the
+ * real power is only defined for integer b).
+ */
+export const pow = defineBinary(
+  'pow',
+  Math.pow,
+  (a, b) => m.mul(b, m.pow(a, m.sub(b, 1))),
+  (a, _b, y) => m.where(m.greater(a, 0), m.mul(y, m.log(m.maximum(a, Number.MIN_VALUE))), 0),
+);

@@ -1,0 +1,11 @@
+import * as m from '../math/ops.js';
+import { type NoParams, defineUnary } from './define.js';
+
+declare module '../primitive.js' {
+  interface PrimitiveParams {
+    tanh: NoParams;
+  }
+}
+
+/** tanh x; derivative 1 - tanh²x. */
+export const tanh = defineUnary('tanh', Math.tanh, (_x, y) => m.sub(1, m.square(y)));

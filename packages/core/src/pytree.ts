@@ -1,0 +1,193 @@
+/**
+ * Pytrees: nested plain objects and arrays whose leaves are values. Several active inputs are
+ * one pytree; a gradient has exactly the structure of its input.
+ */
+import { InvalidInputError, StructureMismatchError } from './errors.js';
+import { Tracer, type Value, shapeOf } from './trace.js';
+import {
+  NDArray,
+  type Plain,
+  type Shape,
+  formatShape,
+  fromData,
+  plainData,
+  sameShape,
+  sizeOf,
+} from './values.js';
+
+/** A leaf's kind decides what a result leaf of the same position is returned as. */
+export type LeafKind = 'number' | 'float64' | 'ndarray';
+
+export type TreeDef =
+  | { readonly type: 'leaf'; readonly kind: LeafKind; readonly shape: Shape }
+  | { readonly type: 'array'; readonly children: readonly TreeDef[] }
+  | { readonly type: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] };
+
+/** A pytree whose leaves are values (plain or traced). */
+export type Tree = Value | readonly Tree[] | { readonly [key: string]: Tree };
+
+export interface Flat {
+  readonly def: TreeDef;
+  readonly leaves: Value[];
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object without prototype';
+  return `a ${typeof v} (${String(v).slice(0, 40)})`;
+}
+
+function fixFor(v: unknown): string {
+  if (ArrayBuffer.isView(v)) return 'Convert it with Float64Array.from(value).';
+  if (typeof v === 'string') return 'Parse it into a number first.';
+  if (typeof v === 'bigint') return 'Convert it with Number(value).';
+  return 'Leaves must be number, Float64Array or NDArray; containers plain objects or arrays.';
+}
+
+/**
+ * Flattens a pytree into its leaves (depth first, object keys in insertion order). Anything
+ * that is not a number, Float64Array, NDArray, traced value, plain object or dense array is an
+ * `InvalidInputError` naming its path.
+ */
+export function flatten(tree: unknown, name = 'x'): Flat {
+  const leaves: Value[] = [];
+  const seen = new Set<object>();
+  const walk = (v: unknown, path: string): TreeDef => {
+    if (typeof v === 'number') {
+      leaves.push(v);
+      return { type: 'leaf', kind: 'number', shape: [] };
+    }
+    if (v instanceof Float64Array) {
+      leaves.push(v);
+      return { type: 'leaf', kind: 'float64', shape: [v.length] };
+    }
+    if (v instanceof NDArray) {
+      leaves.push(v);
+      return { type: 'leaf', kind: 'ndarray', shape: v.shape };
+    }
+    if (v instanceof Tracer) {
+      leaves.push(v);
+      const s = v.shape;
+      return {
+        type: 'leaf',
+        kind: s.length === 0 ? 'number' : s.length === 1 ? 'float64' : 'ndarray',
+        shape: s,
+      };
+    }
+    if (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v)) {
+      if (seen.has(v))
+        throw new InvalidInputError(
+          `${path} refers back to one of its parents (a cycle); pytrees must be trees.`,
+        );
+      seen.add(v);
+      try {
+        if (Array.isArray(v)) {
+          const children: TreeDef[] = [];
+          for (let i = 0; i < v.length; i++) {
+            if (!(i in v))
+              throw new InvalidInputError(`${path} is a sparse array (no element ${i}); use a dense array.`);
+            children.push(walk(v[i], `${path}[${i}]`));
+          }
+          return { type: 'array', children };
+        }
+        const proto = Object.getPrototypeOf(v);
+        if (proto === Object.prototype || proto === null) {
+          const keys = Object.keys(v);
+          const children = keys.map((k) => walk((v as Record<string, unknown>)[k], `${path}.${k}`));
+          return { type: 'object', keys, children };
+        }
+      } finally {
+        seen.delete(v);
+      }
+    }
+    throw new InvalidInputError(
+      `${path} is ${describe(v)}, which diffint cannot differentiate. ${fixFor(v)}`,
+    );
+  };
+  const def = walk(tree, name);
+  return { def, leaves };
+}
+
+/** Rebuilds a pytree of structure `def` from leaves; plain leaves take the kind of `def`'s leaves. */
+export function unflatten(def: TreeDef, leaves: readonly Value[]): any {
+  let i = 0;
+  const build = (d: TreeDef): unknown => {
+    if (d.type === 'leaf') return asKind(leaves[i++]!, d);
+    if (d.type === 'array') return d.children.map(build);
+    const out: Record<string, unknown> = {};
+    d.keys.forEach((k, j) => {
+      out[k] = build(d.children[j]!);
+    });
+    return out;
+  };
+  return build(def);
+}
+
+/** A value as a leaf of `def`'s kind: a plain value of another kind is rewrapped (sharing data). */
+export function asKind(v: Value, def: TreeDef & { type: 'leaf' }): Value {
+  if (v instanceof Tracer) return v;
+  const data = typeof v === 'number' ? null : plainData(v);
+  if (def.kind === 'number') return typeof v === 'number' ? v : data![0]!;
+  const d = data ?? Float64Array.of(v as number);
+  if (def.kind === 'float64') return d;
+  return new NDArray(d, def.shape);
+}
+
+export function leafDefs(def: TreeDef): (TreeDef & { type: 'leaf' })[] {
+  if (def.type === 'leaf') return [def];
+  return def.children.flatMap(leafDefs);
+}
+
+/** Total number of scalars in the leaves of `def`. */
+export function treeSize(def: TreeDef): number {
+  return leafDefs(def).reduce((n, l) => n + sizeOf(l.shape), 0);
+}
+
+/** True when two definitions have the same containers, keys and leaf shapes (leaf kinds may differ). */
+export function sameStructure(a: TreeDef, b: TreeDef): boolean {
+  if (a.type !== b.type) return false;
+  if (a.type === 'leaf') return sameShape(a.shape, (b as typeof a).shape);
+  const bc = (b as typeof a).children;
+  if (a.children.length !== bc.length) return false;
+  if (a.type === 'object') {
+    const bk = (b as typeof a).keys;
+    if (a.keys.some((k, i) => bk[i] !== k)) return false;
+  }
+  return a.children.every((c, i) => sameStructure(c, bc[i]!));
+}
+
+/** A short description of a structure, for error messages. */
+export function describeStructure(d: TreeDef): string {
+  if (d.type === 'leaf')
+    return d.kind === 'number'
+      ? 'number'
+      : `${d.kind === 'float64' ? 'Float64Array' : 'NDArray'}${formatShape(d.shape)}`;
+  if (d.type === 'array') return `[${d.children.map(describeStructure).join(', ')}]`;
+  return `{ ${d.keys.map((k, i) => `${k}: ${describeStructure(d.children[i]!)}`).join(', ')} }`;
+}
+
+/** Flattens `tree` and checks it has the structure `def`, or throws `StructureMismatchError` naming `name`. */
+export function flattenLike(tree: unknown, def: TreeDef, name: string, reference: string): Value[] {
+  const flat = flatten(tree, name);
+  if (!sameStructure(flat.def, def)) {
+    throw new StructureMismatchError(
+      `${name} has structure ${describeStructure(flat.def)} but ${reference} has ${describeStructure(def)}; ` +
+        'they must match (same keys, same array lengths, same leaf shapes).',
+    );
+  }
+  return flat.leaves;
+}
+
+/** A fresh plain copy of a plain leaf. */
+export function freshPlain(v: Plain, def: TreeDef & { type: 'leaf' }): Plain {
+  if (typeof v === 'number') return asKind(v, def) as Plain;
+  return asKind(plainData(v).slice(), def) as Plain;
+}
+
+/** The rank-canonical plain value of data in a leaf's shape. */
+export function leafFromData(data: Float64Array, def: TreeDef & { type: 'leaf' }): Plain {
+  return asKind(fromData(data, def.shape), def) as Plain;
+}
+
+export { shapeOf };

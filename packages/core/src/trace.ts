@@ -1,0 +1,124 @@
+import type { Buffer } from './buffer.js';
+import { TraceEscapedError, TracedValueError } from './errors.js';
+import type { Primitive, PrimitiveName, PrimitiveParams } from './primitive.js';
+import { type Plain, type Shape, isPlain, sizeOf } from './values.js';
+
+/**
+ * A value that carries derivative information for one differentiation in progress (its trace).
+ * It refuses to become a JS number, so `plainArray[i] = v` throws instead of silently dropping
+ * the derivative.
+ */
+export abstract class Tracer {
+  abstract readonly trace: Trace;
+  abstract readonly shape: Shape;
+
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  [Symbol.toPrimitive](hint: string): never {
+    throw new TracedValueError(
+      hint === 'string'
+        ? `it was converted to a string`
+        : `it was used where JS needs a number, as in arr[i] = v, v + 1, v < 0 or Math.exp(v) (hint: ${hint})`,
+    );
+  }
+
+  valueOf(): never {
+    throw new TracedValueError('valueOf() was called on it');
+  }
+
+  toString(): string {
+    return `Tracer(${this.trace.engine}, shape [${this.shape.join(', ')}])`;
+  }
+
+  toJSON(): never {
+    throw new TracedValueError('it was serialised with JSON.stringify');
+  }
+}
+
+/** What portable math computes with: a plain float64 value, or a traced one. */
+export type Value = Plain | Tracer;
+
+let nextTraceId = 1;
+
+/**
+ * One differentiation in progress. Traces are told apart by identity: a later trace is nested
+ * inside every earlier trace still active, and an op is handled by the innermost trace among
+ * its arguments; values of other traces are constants to it.
+ */
+export abstract class Trace {
+  readonly id = nextTraceId++;
+  active = true;
+  /** Buffers written with this trace's values, settled to primal values when it ends. */
+  readonly buffers = new Set<Buffer>();
+  abstract readonly engine: string;
+
+  /** Apply `prim` to `args`, at least one of which is a tracer of this trace. */
+  abstract process<N extends PrimitiveName>(
+    prim: Primitive<N>,
+    args: readonly Value[],
+    params: PrimitiveParams[N],
+  ): Value;
+
+  /** The value one level down: what this tracer's primal is (plain, or a tracer of an outer trace). */
+  abstract primal(t: Tracer): Value;
+
+  /** Ends the trace: its tracers become unusable and the buffers it wrote hold primal values again. */
+  finish(): void {
+    this.active = false;
+    for (const b of this.buffers) b.settle(this);
+    this.buffers.clear();
+  }
+}
+
+/** Runs `body` inside `trace`, finishing the trace however `body` ends. */
+export function withTrace<T>(trace: Trace, body: () => T): T {
+  try {
+    return body();
+  } finally {
+    trace.finish();
+  }
+}
+
+export function isTracer(v: unknown): v is Tracer {
+  return v instanceof Tracer;
+}
+
+/** Hands a primitive application to the innermost trace among its arguments, or to the float64 kernel. */
+export function bind<N extends PrimitiveName>(
+  prim: Primitive<N>,
+  args: readonly Value[],
+  params: PrimitiveParams[N],
+): Value {
+  let top: Trace | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof Tracer) {
+      const t = a.trace;
+      if (!t.active) throw new TraceEscapedError(t.engine, prim.name);
+      if (top === null || t.id > top.id) top = t;
+    }
+  }
+  if (top === null) return prim.impl(args as readonly Plain[], params);
+  return top.process(prim, args, params);
+}
+
+/** The plain primal of a value, through every level of tracing: use it for control flow. */
+export function primalValue(v: Value): Plain {
+  while (v instanceof Tracer) {
+    if (!v.trace.active) throw new TraceEscapedError(v.trace.engine, 'value()');
+    v = v.trace.primal(v);
+  }
+  return v;
+}
+
+export function shapeOf(v: Value): Shape {
+  if (typeof v === 'number') return [];
+  if (v instanceof Float64Array) return [v.length];
+  return v.shape;
+}
+
+export function isValue(v: unknown): v is Value {
+  return isPlain(v) || v instanceof Tracer;
+}

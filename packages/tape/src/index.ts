@@ -1,0 +1,1 @@
+export { type TapeEngine, type TapeOptions, tape } from './tape.js';

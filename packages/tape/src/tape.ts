@@ -1,0 +1,150 @@
+/**
+ * The tape: a reverse-mode engine. A forward pass records each primitive applied to this
+ * trace's values; the backward pass walks the records in reverse, applying each primitive's
+ * VJP rule. The adjoints live in a per-call array indexed by record, so nothing accumulates
+ * across calls, and the walk is a loop, so a long chain cannot overflow the stack. The rules
+ * are portable math: run under an outer trace, they give second derivatives.
+ */
+import {
+  type AnyPrimitive,
+  type BatchResult,
+  type Engine,
+  type LeafFn,
+  type PrimitiveName,
+  type PrimitiveParams,
+  type Primitive,
+  Trace,
+  Tracer,
+  type Value,
+  bind,
+  shapeOf,
+} from '@diffint/core/engine';
+import * as m from '@diffint/core/math';
+
+type Shape = readonly number[];
+
+class TapeTracer extends Tracer {
+  constructor(
+    readonly trace: TapeTrace,
+    /** The value one level down: plain, or a tracer of an outer differentiation. */
+    readonly primal: Value,
+    readonly shape: Shape,
+    /** Index of the adjoint slot; inputs come first, then one per record. */
+    readonly id: number,
+  ) {
+    super();
+  }
+}
+
+/** One primitive application: its arguments' primals, which of them are this trace's, and the output. */
+interface Record {
+  readonly prim: AnyPrimitive;
+  readonly params: PrimitiveParams[PrimitiveName];
+  readonly primals: readonly Value[];
+  /** Adjoint slot of each argument, or -1 for a constant (another trace's value, or plain). */
+  readonly ids: readonly number[];
+  readonly out: Value;
+  readonly id: number;
+}
+
+class TapeTrace extends Trace {
+  readonly engine = 'tape';
+  readonly records: Record[] = [];
+  slots = 0;
+
+  input(x: Value): TapeTracer {
+    return new TapeTracer(this, x, shapeOf(x), this.slots++);
+  }
+
+  process<N extends PrimitiveName>(
+    prim: Primitive<N>,
+    args: readonly Value[],
+    params: PrimitiveParams[N],
+  ): Value {
+    const primals = new Array<Value>(args.length);
+    const ids = new Array<number>(args.length);
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a instanceof TapeTracer && a.trace === this) {
+        primals[i] = a.primal;
+        ids[i] = a.id;
+      } else {
+        primals[i] = a;
+        ids[i] = -1;
+      }
+    }
+    const out = bind(prim, primals, params);
+    const id = this.slots++;
+    this.records.push({ prim: prim as AnyPrimitive, params, primals, ids, out, id });
+    return new TapeTracer(this, out, shapeOf(out), id);
+  }
+
+  primal(t: Tracer): Value {
+    return (t as TapeTracer).primal;
+  }
+
+  /** The adjoints of the inputs for one output cotangent. */
+  backward(inputs: readonly TapeTracer[], ys: readonly Value[], cotangent: readonly Value[]): Value[] {
+    const adj = new Array<Value | undefined>(this.slots);
+    const accumulate = (id: number, g: Value) => {
+      const prev = adj[id];
+      adj[id] = prev === undefined ? g : m.add(prev, g);
+    };
+    ys.forEach((y, j) => {
+      if (y instanceof TapeTracer && y.trace === this) accumulate(y.id, cotangent[j]!);
+    });
+    const needs: boolean[] = [];
+    for (let r = this.records.length - 1; r >= 0; r--) {
+      const rec = this.records[r]!;
+      const g = adj[rec.id];
+      if (g === undefined) continue;
+      adj[rec.id] = undefined;
+      needs.length = rec.ids.length;
+      for (let i = 0; i < rec.ids.length; i++) needs[i] = rec.ids[i]! >= 0;
+      const gs = (rec.prim as Primitive<PrimitiveName>).vjp(g, rec.primals, rec.out, rec.params, needs);
+      for (let i = 0; i < rec.ids.length; i++) {
+        const gi = gs[i];
+        if (rec.ids[i]! >= 0 && gi != null) accumulate(rec.ids[i]!, gi);
+      }
+    }
+    return inputs.map((x) => adj[x.id] ?? m.zeros(x.shape));
+  }
+}
+
+export type TapeOptions = {};
+
+export interface TapeEngine extends Engine {
+  readonly name: 'tape';
+  /** Records in the tape of the most recent differentiation (for tests and diagnostics). */
+  readonly lastTapeLength: number;
+}
+
+/** The native reverse-mode engine, in float64. */
+export function tape(_options: TapeOptions = {}): TapeEngine {
+  let lastTapeLength = 0;
+  const engine: TapeEngine = {
+    kind: 'engine',
+    name: 'tape',
+    precision: 'float64',
+    mode: 'reverse',
+    get lastTapeLength() {
+      return lastTapeLength;
+    },
+    pullback(f: LeafFn, xs, cotangents): BatchResult {
+      const trace = new TapeTrace();
+      let inputs: TapeTracer[];
+      let ys: readonly Value[];
+      try {
+        inputs = xs.map((x) => trace.input(x));
+        ys = f(inputs);
+      } finally {
+        trace.finish();
+      }
+      lastTapeLength = trace.records.length;
+      const primals = ys.map((y) => (y instanceof TapeTracer && y.trace === trace ? y.primal : y));
+      const results = cotangents(primals).map((ct) => trace.backward(inputs, ys, ct));
+      return { ys: primals, results };
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const src = (pkg: string, file = 'index.ts') => `${root}packages/${pkg}/src/${file}`;
+
+/** Tests in the workspace run against the sources of every package, no build needed. */
+export const sharedConfig = defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@diffint\/core\/math$/, replacement: src('core', 'math/index.ts') },
+      { find: /^@diffint\/core\/engine$/, replacement: src('core', 'engine.ts') },
+      { find: /^@diffint\/core$/, replacement: src('core') },
+      { find: /^@diffint\/(finite-diff|tape|tfjs|forward)$/, replacement: `${root}packages/$1/src/index.ts` },
+      { find: /^@diffint\/conformance$/, replacement: `${root}conformance/src/index.ts` },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+  },
+});
