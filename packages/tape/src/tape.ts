@@ -36,51 +36,49 @@ class TapeTracer extends Tracer {
   }
 }
 
-/** One primitive application: its arguments' primals, which of them are this trace's, and the output. */
-interface Record {
+/** One primitive application: its arguments (this trace's tracers among them), their primals and the output. */
+interface Entry {
   readonly prim: AnyPrimitive;
   readonly params: PrimitiveParams[PrimitiveName];
+  readonly args: readonly Value[];
   readonly primals: readonly Value[];
-  /** Adjoint slot of each argument, or -1 for a constant (another trace's value, or plain). */
-  readonly ids: readonly number[];
   readonly out: Value;
   readonly id: number;
 }
 
+/** `needs` arrays for the VJP rules, shared by arity and mask, so the backward pass allocates none. */
+const needsTable: boolean[][][] = [0, 1, 2, 3].map((arity) =>
+  Array.from({ length: 1 << arity }, (_, mask) => Array.from({ length: arity }, (_, i) => (mask & (1 << i)) !== 0)),
+);
+
 class TapeTrace extends Trace {
   readonly engine = 'tape';
-  readonly records: Record[] = [];
+  readonly records: Entry[] = [];
   slots = 0;
 
   input(x: Value): TapeTracer {
     return new TapeTracer(this, x, shapeOf(x), this.slots++);
   }
 
-  process<N extends PrimitiveName>(
-    prim: Primitive<N>,
-    args: readonly Value[],
-    params: PrimitiveParams[N],
-  ): Value {
+  process<N extends PrimitiveName>(prim: Primitive<N>, args: readonly Value[], params: PrimitiveParams[N]): Value {
     const primals = new Array<Value>(args.length);
-    const ids = new Array<number>(args.length);
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
-      if (a instanceof TapeTracer && a.trace === this) {
-        primals[i] = a.primal;
-        ids[i] = a.id;
-      } else {
-        primals[i] = a;
-        ids[i] = -1;
-      }
+      primals[i] = a instanceof TapeTracer && a.trace === this ? a.primal : a;
     }
     const out = bind(prim, primals, params);
     const id = this.slots++;
-    this.records.push({ prim: prim as AnyPrimitive, params, primals, ids, out, id });
+    this.records.push({ prim: prim as AnyPrimitive, params, args, primals, out, id });
     return new TapeTracer(this, out, shapeOf(out), id);
   }
 
   primal(t: Tracer): Value {
     return (t as TapeTracer).primal;
+  }
+
+  /** The adjoint slot of an argument, or -1 for a constant (plain, or another trace's value). */
+  private slotOf(a: Value): number {
+    return a instanceof TapeTracer && a.trace === this ? a.id : -1;
   }
 
   /** The adjoints of the inputs for one output cotangent. */
@@ -91,27 +89,30 @@ class TapeTrace extends Trace {
       adj[id] = prev === undefined ? g : m.add(prev, g);
     };
     ys.forEach((y, j) => {
-      if (y instanceof TapeTracer && y.trace === this) accumulate(y.id, cotangent[j]!);
+      const id = this.slotOf(y);
+      if (id >= 0) accumulate(id, cotangent[j]!);
     });
-    const needs: boolean[] = [];
     for (let r = this.records.length - 1; r >= 0; r--) {
       const rec = this.records[r]!;
       const g = adj[rec.id];
       if (g === undefined) continue;
       adj[rec.id] = undefined;
-      needs.length = rec.ids.length;
-      for (let i = 0; i < rec.ids.length; i++) needs[i] = rec.ids[i]! >= 0;
+      const { args } = rec;
+      let mask = 0;
+      for (let i = 0; i < args.length; i++) if (this.slotOf(args[i]!) >= 0) mask |= 1 << i;
+      const needs = needsTable[args.length]?.[mask] ?? args.map((a) => this.slotOf(a) >= 0);
       const gs = (rec.prim as Primitive<PrimitiveName>).vjp(g, rec.primals, rec.out, rec.params, needs);
-      for (let i = 0; i < rec.ids.length; i++) {
+      for (let i = 0; i < args.length; i++) {
         const gi = gs[i];
-        if (rec.ids[i]! >= 0 && gi != null) accumulate(rec.ids[i]!, gi);
+        if (gi != null && needs[i]) accumulate((args[i] as TapeTracer).id, gi);
       }
     }
     return inputs.map((x) => adj[x.id] ?? m.zeros(x.shape));
   }
 }
 
-export type TapeOptions = {};
+/** No options yet; the object is there so options can be added without breaking calls. */
+export type TapeOptions = Record<string, never>;
 
 export interface TapeEngine extends Engine {
   readonly name: 'tape';
