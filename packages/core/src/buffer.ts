@@ -159,6 +159,22 @@ export class Buffer {
     }
   }
 
+  /**
+   * @internal Replaces the values of differentiations that have already ended by their primals:
+   * a snapshot restored after a nested evaluation may hold them.
+   */
+  settleEnded(): void {
+    for (let t = this.endedTrace(); t !== null; t = this.endedTrace()) this.settle(t);
+  }
+
+  private endedTrace(): Trace | null {
+    if (this.whole !== null && !this.whole.trace.active) return this.whole.trace;
+    if (this.slots !== null) {
+      for (const v of this.slots.values()) if (v instanceof Tracer && !v.trace.active) return v.trace;
+    }
+    return null;
+  }
+
   /** @internal */
   snapshot(): BufferSnapshot {
     return { data: this.data.slice(), whole: this.whole, slots: this.slots && new Map(this.slots) };
@@ -217,7 +233,10 @@ export class Journal {
     const i = journals.lastIndexOf(this);
     if (i >= 0) journals.splice(i, 1);
     if (this.afterFirst === null) return;
-    for (const [b, s] of this.before) b.restore(this.afterFirst.get(b) ?? s);
+    for (const [b, s] of this.before) {
+      b.restore(this.afterFirst.get(b) ?? s);
+      b.settleEnded();
+    }
   }
 
   /** @internal */

@@ -1,1 +1,1 @@
-export {};
+export { type ForwardEngine, type ForwardOptions, forward } from './forward.js';
