@@ -21,8 +21,12 @@ export class Buffer {
   private data: Float64Array;
   /** A traced value for the whole buffer (after `assign` or `fill` with one). */
   private whole: Tracer | null = null;
-  /** Per-slot values written on top of `data` or `whole`: traced, or plain over a traced whole. */
-  private slots: Map<number, Value> | null = null;
+  /**
+   * Per-slot values written on top of `data` or `whole` (traced, or plain over a traced whole),
+   * indexed by flat position; `slotCount` of them are set.
+   */
+  private slots: (Value | undefined)[] | null = null;
+  private slotCount = 0;
 
   constructor(shapeOrData: number | Shape | Float64Array | NDArray) {
     if (typeof shapeOrData === 'number') {
@@ -51,7 +55,7 @@ export class Buffer {
   /** The element at flat index `i` (or at row `i`, column `j` of a matrix buffer). */
   get(i: number, j?: number): Value {
     const k = this.index(i, j);
-    const s = this.slots?.get(k);
+    const s = this.slots?.[k];
     if (s !== undefined) return s;
     if (this.whole !== null) return m.get(m.reshape(this.whole, [this.size]), k);
     return this.data[k]!;
@@ -70,13 +74,13 @@ export class Buffer {
     }
     noteWrite(this);
     if (v instanceof Tracer) {
-      (this.slots ??= new Map()).set(k, v);
+      this.setSlot(k, v);
       v.trace.buffers.add(this);
     } else if (this.whole === null) {
       this.data[k] = v as number;
-      this.slots?.delete(k);
+      if (this.slots !== null && this.slots[k] !== undefined) this.clearSlot(k);
     } else {
-      (this.slots ??= new Map()).set(k, v);
+      this.setSlot(k, v);
     }
   }
 
@@ -87,7 +91,7 @@ export class Buffer {
       noteWrite(this);
       this.data.fill(v);
       this.whole = null;
-      this.slots = null;
+      this.clearSlots();
     } else throw new ShapeMismatchError(`buffer.fill: needs a scalar, got shape ${formatShape(shapeOf(v))}.`);
   }
 
@@ -100,7 +104,7 @@ export class Buffer {
       );
     }
     noteWrite(this);
-    this.slots = null;
+    this.clearSlots();
     if (v instanceof Tracer) {
       this.whole = m.reshape(v, this.shape) as Tracer;
       this.whole.trace.buffers.add(this);
@@ -139,23 +143,25 @@ export class Buffer {
         this.data.set(plainData(p));
       }
     }
-    if (this.slots !== null) {
-      for (const [k, v] of this.slots) {
+    const slots = this.slots;
+    if (slots !== null) {
+      for (let k = 0; k < slots.length; k++) {
+        const v = slots[k];
         if (v instanceof Tracer && v.trace === trace) {
           const p = trace.primal(v);
-          this.slots.set(k, p);
+          slots[k] = p;
           if (p instanceof Tracer) p.trace.buffers.add(this);
         }
       }
       if (this.whole === null) {
-        for (const [k, v] of this.slots) {
-          if (!(v instanceof Tracer)) {
+        for (let k = 0; k < slots.length; k++) {
+          const v = slots[k];
+          if (v !== undefined && !(v instanceof Tracer)) {
             this.data[k] = v as number;
-            this.slots.delete(k);
+            this.clearSlot(k);
           }
         }
       }
-      if (this.slots.size === 0) this.slots = null;
     }
   }
 
@@ -170,21 +176,40 @@ export class Buffer {
   private endedTrace(): Trace | null {
     if (this.whole !== null && !this.whole.trace.active) return this.whole.trace;
     if (this.slots !== null) {
-      for (const v of this.slots.values()) if (v instanceof Tracer && !v.trace.active) return v.trace;
+      for (const v of this.slots) if (v instanceof Tracer && !v.trace.active) return v.trace;
     }
     return null;
   }
 
   /** @internal */
   snapshot(): BufferSnapshot {
-    return { data: this.data.slice(), whole: this.whole, slots: this.slots && new Map(this.slots) };
+    return { data: this.data.slice(), whole: this.whole, slots: this.slots && this.slots.slice() };
   }
 
   /** @internal */
   restore(s: BufferSnapshot): void {
     this.data.set(s.data);
     this.whole = s.whole;
-    this.slots = s.slots && new Map(s.slots);
+    this.slots = s.slots && s.slots.slice();
+    this.slotCount = 0;
+    if (this.slots !== null) for (const v of this.slots) if (v !== undefined) this.slotCount++;
+    if (this.slotCount === 0) this.slots = null;
+  }
+
+  private setSlot(k: number, v: Value): void {
+    const slots = (this.slots ??= new Array<Value | undefined>(this.size).fill(undefined));
+    if (slots[k] === undefined) this.slotCount++;
+    slots[k] = v;
+  }
+
+  private clearSlot(k: number): void {
+    this.slots![k] = undefined;
+    if (--this.slotCount === 0) this.slots = null;
+  }
+
+  private clearSlots(): void {
+    this.slots = null;
+    this.slotCount = 0;
   }
 
   private index(i: number, j?: number): number {
@@ -201,7 +226,7 @@ export class Buffer {
 export interface BufferSnapshot {
   readonly data: Float64Array;
   readonly whole: Tracer | null;
-  readonly slots: Map<number, Value> | null;
+  readonly slots: readonly (Value | undefined)[] | null;
 }
 
 /** A new library-managed buffer: of length n, of a shape, or holding a copy of an array. */

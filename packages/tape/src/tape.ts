@@ -23,28 +23,28 @@ import * as m from '@diffint/core/math';
 
 type Shape = readonly number[];
 
+/**
+ * A value of the tape. A tracer made by a primitive is also its record: the primitive, its
+ * arguments and its output — one object per recorded op, which keeps scalar code cheap.
+ */
 class TapeTracer extends Tracer {
   constructor(
     readonly trace: TapeTrace,
     /** The value one level down: plain, or a tracer of an outer differentiation. */
     readonly primal: Value,
     readonly shape: Shape,
-    /** Index of the adjoint slot; inputs come first, then one per record. */
+    /** Index of the adjoint slot: inputs first, then one per record. */
     readonly id: number,
+    /** The primitive that made it (null for an input), with its arguments and parameters. */
+    readonly prim: AnyPrimitive | null,
+    readonly args: readonly Value[],
+    readonly params: PrimitiveParams[PrimitiveName] | null,
   ) {
     super();
   }
 }
 
-/** One primitive application: its arguments (this trace's tracers among them), their primals and the output. */
-interface Entry {
-  readonly prim: AnyPrimitive;
-  readonly params: PrimitiveParams[PrimitiveName];
-  readonly args: readonly Value[];
-  readonly primals: readonly Value[];
-  readonly out: Value;
-  readonly id: number;
-}
+const noArgs: readonly Value[] = [];
 
 /** `needs` arrays for the VJP rules, shared by arity and mask, so the backward pass allocates none. */
 const needsTable: boolean[][][] = [0, 1, 2, 3].map((arity) =>
@@ -53,27 +53,31 @@ const needsTable: boolean[][][] = [0, 1, 2, 3].map((arity) =>
 
 class TapeTrace extends Trace {
   readonly engine = 'tape';
-  readonly records: Entry[] = [];
+  readonly records: TapeTracer[] = [];
   slots = 0;
 
   input(x: Value): TapeTracer {
-    return new TapeTracer(this, x, shapeOf(x), this.slots++);
+    return new TapeTracer(this, x, shapeOf(x), this.slots++, null, noArgs, null);
   }
 
   process<N extends PrimitiveName>(prim: Primitive<N>, args: readonly Value[], params: PrimitiveParams[N]): Value {
+    const out = bind(prim, this.primalsOf(args), params);
+    const t = new TapeTracer(this, out, shapeOf(out), this.slots++, prim as AnyPrimitive, args, params);
+    this.records.push(t);
+    return t;
+  }
+
+  primal(t: Tracer): Value {
+    return (t as TapeTracer).primal;
+  }
+
+  private primalsOf(args: readonly Value[]): Value[] {
     const primals = new Array<Value>(args.length);
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
       primals[i] = a instanceof TapeTracer && a.trace === this ? a.primal : a;
     }
-    const out = bind(prim, primals, params);
-    const id = this.slots++;
-    this.records.push({ prim: prim as AnyPrimitive, params, args, primals, out, id });
-    return new TapeTracer(this, out, shapeOf(out), id);
-  }
-
-  primal(t: Tracer): Value {
-    return (t as TapeTracer).primal;
+    return primals;
   }
 
   /** The adjoint slot of an argument, or -1 for a constant (plain, or another trace's value). */
@@ -101,7 +105,8 @@ class TapeTrace extends Trace {
       let mask = 0;
       for (let i = 0; i < args.length; i++) if (this.slotOf(args[i]!) >= 0) mask |= 1 << i;
       const needs = needsTable[args.length]?.[mask] ?? args.map((a) => this.slotOf(a) >= 0);
-      const gs = (rec.prim as Primitive<PrimitiveName>).vjp(g, rec.primals, rec.out, rec.params, needs);
+      const prim = rec.prim as Primitive<PrimitiveName>;
+      const gs = prim.vjp(g, this.primalsOf(args), rec.primal, rec.params!, needs);
       for (let i = 0; i < args.length; i++) {
         const gi = gs[i];
         if (gi != null && needs[i]) accumulate((args[i] as TapeTracer).id, gi);
