@@ -183,14 +183,14 @@ export class Buffer {
 
   /** @internal */
   snapshot(): BufferSnapshot {
-    return { data: this.data.slice(), whole: this.whole, slots: this.slots && this.slots.slice() };
+    return { data: this.data.slice(), whole: this.whole, slots: this.slots?.slice() ?? null };
   }
 
   /** @internal */
   restore(s: BufferSnapshot): void {
     this.data.set(s.data);
     this.whole = s.whole;
-    this.slots = s.slots && s.slots.slice();
+    this.slots = s.slots?.slice() ?? null;
     this.slotCount = 0;
     if (this.slots !== null) for (const v of this.slots) if (v !== undefined) this.slotCount++;
     if (this.slotCount === 0) this.slots = null;
