@@ -48,7 +48,9 @@ const noArgs: readonly Value[] = [];
 
 /** `needs` arrays for the VJP rules, shared by arity and mask, so the backward pass allocates none. */
 const needsTable: boolean[][][] = [0, 1, 2, 3].map((arity) =>
-  Array.from({ length: 1 << arity }, (_, mask) => Array.from({ length: arity }, (_, i) => (mask & (1 << i)) !== 0)),
+  Array.from({ length: 1 << arity }, (_, mask) =>
+    Array.from({ length: arity }, (_, i) => (mask & (1 << i)) !== 0),
+  ),
 );
 
 class TapeTrace extends Trace {
@@ -60,7 +62,11 @@ class TapeTrace extends Trace {
     return new TapeTracer(this, x, shapeOf(x), this.slots++, null, noArgs, null);
   }
 
-  process<N extends PrimitiveName>(prim: Primitive<N>, args: readonly Value[], params: PrimitiveParams[N]): Value {
+  process<N extends PrimitiveName>(
+    prim: Primitive<N>,
+    args: readonly Value[],
+    params: PrimitiveParams[N],
+  ): Value {
     const out = bind(prim, this.primalsOf(args), params);
     const t = new TapeTracer(this, out, shapeOf(out), this.slots++, prim as AnyPrimitive, args, params);
     this.records.push(t);

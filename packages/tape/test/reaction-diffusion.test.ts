@@ -39,7 +39,8 @@ const x0 = Float64Array.from({ length: 2 * N * N }, (_, i) => 1 + 0.3 * Math.sin
 function expectClose(a: NDArray, b: NDArray, rtol: number) {
   expect(a.shape).toEqual(b.shape);
   const scale = Math.max(...b.data.map(Math.abs));
-  for (let k = 0; k < a.size; k++) expect(Math.abs(a.data[k]! - b.data[k]!)).toBeLessThanOrEqual(rtol * scale);
+  for (let k = 0; k < a.size; k++)
+    expect(Math.abs(a.data[k]! - b.data[k]!)).toBeLessThanOrEqual(rtol * scale);
 }
 
 describe('reaction–diffusion Jacobian with caches written by matmul', () => {
@@ -71,7 +72,10 @@ describe('reaction–diffusion Jacobian with caches written by matmul', () => {
   });
 
   test('as an in-place function f(du, u)', () => {
-    const f = inPlace((y: Buffer, x: m.Value) => y.assign(rhsWith(lapU, lapV, x)), new Float64Array(2 * N * N));
+    const f = inPlace(
+      (y: Buffer, x: m.Value) => y.assign(rhsWith(lapU, lapV, x)),
+      new Float64Array(2 * N * N),
+    );
     const J = jacobian(f, tape(), x0);
     expectClose(J, reference, 1e-8);
   });

@@ -63,7 +63,8 @@ describe('closure over a mutated buffer (the motivating example)', () => {
     // f = Σ_k (Σ_{i≤k} x_i)²  ⇒  ∂f/∂x_j = Σ_{k≥j} 2 S_k
     const S = x.map((_, k) => x.slice(0, k + 1).reduce((s, v) => s + v, 0));
     const expected = x.map((_, j) => S.slice(j).reduce((s, v) => s + 2 * v, 0));
-    for (let rep = 0; rep < 3; rep++) expect(Array.from(gradient(h, tape(), x))).toEqual(Array.from(expected));
+    for (let rep = 0; rep < 3; rep++)
+      expect(Array.from(gradient(h, tape(), x))).toEqual(Array.from(expected));
     expect(Array.from(c.read() as Float64Array)).toEqual(Array.from(S));
   });
 });
