@@ -18,5 +18,8 @@ export const sharedConfig = defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    pool: 'forks',
+    // Memory tests force a collection before measuring the heap.
+    poolOptions: { forks: { execArgv: ['--expose-gc'] } },
   },
 });

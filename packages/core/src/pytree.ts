@@ -144,7 +144,10 @@ export function treeSize(def: TreeDef): number {
   return leafDefs(def).reduce((n, l) => n + sizeOf(l.shape), 0);
 }
 
-/** True when two definitions have the same containers, keys and leaf shapes (leaf kinds may differ). */
+/**
+ * True when two definitions have the same containers, keys and leaf shapes (leaf kinds may
+ * differ, and object keys may come in another order).
+ */
 export function sameStructure(a: TreeDef, b: TreeDef): boolean {
   if (a.type !== b.type) return false;
   if (a.type === 'leaf') return sameShape(a.shape, (b as typeof a).shape);
@@ -152,9 +155,22 @@ export function sameStructure(a: TreeDef, b: TreeDef): boolean {
   if (a.children.length !== bc.length) return false;
   if (a.type === 'object') {
     const bk = (b as typeof a).keys;
-    if (a.keys.some((k, i) => bk[i] !== k)) return false;
+    return a.keys.every((k, i) => {
+      const j = bk[i] === k ? i : bk.indexOf(k);
+      return j >= 0 && sameStructure(a.children[i]!, bc[j]!);
+    });
   }
   return a.children.every((c, i) => sameStructure(c, bc[i]!));
+}
+
+/** The leaves of `tree` (known to have the structure `def`) in the order of `def`. */
+function leavesInOrderOf(tree: unknown, def: TreeDef, out: Value[]): Value[] {
+  if (def.type === 'leaf') out.push(tree as Value);
+  else if (def.type === 'array')
+    def.children.forEach((c, i) => leavesInOrderOf((tree as unknown[])[i], c, out));
+  else
+    def.keys.forEach((k, i) => leavesInOrderOf((tree as Record<string, unknown>)[k], def.children[i]!, out));
+  return out;
 }
 
 /** A short description of a structure, for error messages. */
@@ -176,7 +192,7 @@ export function flattenLike(tree: unknown, def: TreeDef, name: string, reference
         'they must match (same keys, same array lengths, same leaf shapes).',
     );
   }
-  return flat.leaves;
+  return leavesInOrderOf(tree, def, []);
 }
 
 /** A fresh plain copy of a plain leaf. */

@@ -113,8 +113,10 @@ export function primalValue(v: Value): Plain {
   return v;
 }
 
+const scalarShape: Shape = Object.freeze([]);
+
 export function shapeOf(v: Value): Shape {
-  if (typeof v === 'number') return [];
+  if (typeof v === 'number') return scalarShape;
   if (v instanceof Float64Array) return [v.length];
   return v.shape;
 }

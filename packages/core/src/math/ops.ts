@@ -246,12 +246,16 @@ export function get(v: Value, i: number, ...rest: number[]): Value {
   return rest.length === 0 ? row : get(row, rest[0]!, ...rest.slice(1));
 }
 
-/** Rows start … end-1 along the first axis (end defaults to the length). */
+/**
+ * Rows start … end-1 along the first axis (end defaults to the length); negative bounds count
+ * from the end, as in NumPy.
+ */
 export function slice(v: Value, start: number, end?: number): Value {
   const n = shapeOf(v)[0] ?? 0;
-  const e = end ?? n;
-  if (start === 0 && e === n) return v;
-  return bind(sliceP, [v], { start, end: e });
+  const s = start < 0 ? start + n : start;
+  const e = end === undefined ? n : end < 0 ? end + n : end;
+  if (s === 0 && e === n) return v;
+  return bind(sliceP, [v], { start: s, end: e });
 }
 
 /** Zero rows before and after along the first axis. */

@@ -1,31 +1,30 @@
 import type { Context } from '../context.js';
 import type { Backend } from '../engine.js';
-import type { Tree } from '../pytree.js';
 import type { Value } from '../trace.js';
 import type { NDArray } from '../values.js';
 import { hessianValues } from './derived.js';
 import { Preparation, resultMatrix, resultTree, writeMatrixInto } from './prepare.js';
-import { type Fn, scalarResult } from './types.js';
+import { type Fn, type InputLike, type ValidTree, type Widen, scalarResult } from './types.js';
 
-export interface PreparedHessian<X extends Tree, Cs extends readonly Context[]> {
-  hessian(x: X, ...contexts: Cs): NDArray;
-  valueGradientAndHessian(x: X, ...contexts: Cs): [number, X, NDArray];
+export interface PreparedHessian<X, Cs extends readonly Context[]> {
+  hessian(x: InputLike<X>, ...contexts: Cs): NDArray;
+  valueGradientAndHessian(x: InputLike<X>, ...contexts: Cs): [number, Widen<X>, NDArray];
   /** Writes H into `out` ([n, n]) and returns it. */
-  hessianInto(out: NDArray, x: X, ...contexts: Cs): NDArray;
+  hessianInto(out: NDArray, x: InputLike<X>, ...contexts: Cs): NDArray;
 }
 
 /**
  * Prepares the Hessian [n, n] of a scalar f over the flattened x. A plain backend is paired
  * with itself; `secondOrder(outer, inner)` picks the pair.
  */
-export function prepareHessian<X extends Tree, Cs extends readonly Context[]>(
+export function prepareHessian<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   ...contexts: Cs
 ): PreparedHessian<X, Cs> {
   const prep = new Preparation('hessian', f, backend, x, contexts);
-  const compute = (x: X, contexts: Cs) => {
+  const compute = (x: unknown, contexts: Cs) => {
     const xs = prep.check(x, contexts);
     return prep.run(contexts, (fn) => hessianValues(backend, fn, xs, prep.key));
   };
@@ -43,30 +42,30 @@ export function prepareHessian<X extends Tree, Cs extends readonly Context[]>(
 }
 
 /** ∇²f(x) as an NDArray [n, n] over the flattened x. */
-export function hessian<X extends Tree, Cs extends readonly Context[]>(
+export function hessian<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   ...contexts: Cs
 ): NDArray {
   return prepareHessian(f, backend, x, ...contexts).hessian(x, ...contexts);
 }
 
 /** [f(x), ∇f(x), ∇²f(x)]. */
-export function valueGradientAndHessian<X extends Tree, Cs extends readonly Context[]>(
+export function valueGradientAndHessian<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   ...contexts: Cs
-): [number, X, NDArray] {
+): [number, Widen<X>, NDArray] {
   return prepareHessian(f, backend, x, ...contexts).valueGradientAndHessian(x, ...contexts);
 }
 
-export function hessianInto<X extends Tree, Cs extends readonly Context[]>(
+export function hessianInto<X, Cs extends readonly Context[]>(
   out: NDArray,
   f: Fn<X, Cs, Value>,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   ...contexts: Cs
 ): NDArray {
   return prepareHessian(f, backend, x, ...contexts).hessianInto(out, x, ...contexts);

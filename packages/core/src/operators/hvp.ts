@@ -1,29 +1,34 @@
 import type { Context } from '../context.js';
 import type { Backend } from '../engine.js';
-import { type Tree, flattenLike } from '../pytree.js';
+import { flattenLike } from '../pytree.js';
 import type { Value } from '../trace.js';
 import { hvpValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
-import { type Fn, checkSeeds } from './types.js';
+import { type Fn, type InputLike, type ValidTree, type Widen, checkSeeds } from './types.js';
 
-export interface PreparedHvp<X extends Tree, Cs extends readonly Context[]> {
-  hvp(x: X, tangents: readonly X[], ...contexts: Cs): X[];
-  gradientAndHvp(x: X, tangents: readonly X[], ...contexts: Cs): [X, X[]];
+export interface PreparedHvp<X, Cs extends readonly Context[]> {
+  hvp(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): Widen<X>[];
+  gradientAndHvp(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): [Widen<X>, Widen<X>[]];
   /** Writes H·tᵢ into `outs[i]` and returns `outs`. */
-  hvpInto(outs: X[], x: X, tangents: readonly X[], ...contexts: Cs): X[];
+  hvpInto(
+    outs: InputLike<X>[],
+    x: InputLike<X>,
+    tangents: readonly InputLike<X>[],
+    ...contexts: Cs
+  ): Widen<X>[];
 }
 
 /** Prepares Hessian-vector products H(x)·t for a batch of tangents (forward-over-reverse where possible). */
-export function prepareHvp<X extends Tree, Cs extends readonly Context[]>(
+export function prepareHvp<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
 ): PreparedHvp<X, Cs> {
   const prep = new Preparation('hvp', f, backend, x, contexts);
   checkSeeds('hvp', tangents, 'tangents');
-  const compute = (x: X, tangents: readonly X[], contexts: Cs) => {
+  const compute = (x: unknown, tangents: readonly unknown[], contexts: Cs) => {
     const xs = prep.check(x, contexts);
     checkSeeds('hvp', tangents, 'tangents');
     const ts = tangents.map((t, i) => flattenLike(t, prep.xDef, `tangents[${i}]`, 'x'));
@@ -38,40 +43,40 @@ export function prepareHvp<X extends Tree, Cs extends readonly Context[]>(
     hvpInto: (outs, x, t, ...c) => {
       checkSeeds('hvpInto', outs, 'outs');
       compute(x, t, c).results.forEach((r, i) => writeInto(outs[i], prep.xDef, r, `outs[${i}]`));
-      return outs;
+      return outs as Widen<X>[];
     },
   };
 }
 
 /** H(x)·t for each tangent t of the batch (each shaped like x). */
-export function hvp<X extends Tree, Cs extends readonly Context[]>(
+export function hvp<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
-): X[] {
+): Widen<X>[] {
   return prepareHvp(f, backend, x, tangents, ...contexts).hvp(x, tangents, ...contexts);
 }
 
 /** [∇f(x), [H(x)·t for each t]]. */
-export function gradientAndHvp<X extends Tree, Cs extends readonly Context[]>(
+export function gradientAndHvp<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
-): [X, X[]] {
+): [Widen<X>, Widen<X>[]] {
   return prepareHvp(f, backend, x, tangents, ...contexts).gradientAndHvp(x, tangents, ...contexts);
 }
 
-export function hvpInto<X extends Tree, Cs extends readonly Context[]>(
+export function hvpInto<X, Cs extends readonly Context[]>(
   outs: X[],
   f: Fn<X, Cs, Value>,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
-): X[] {
+): Widen<X>[] {
   return prepareHvp(f, backend, x, tangents, ...contexts).hvpInto(outs, x, tangents, ...contexts);
 }

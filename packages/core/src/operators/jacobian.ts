@@ -1,29 +1,28 @@
 import type { Context } from '../context.js';
 import type { Backend } from '../engine.js';
-import type { Tree } from '../pytree.js';
 import type { NDArray } from '../values.js';
 import { jacobianValues } from './derived.js';
 import { Preparation, resultMatrix, resultTree, writeMatrixInto } from './prepare.js';
-import { type AnyFn, type OutputOf, firstOrder } from './types.js';
+import { type AnyFn, type InputLike, type OutputOf, type ValidTree, firstOrder } from './types.js';
 
-export interface PreparedJacobian<X extends Tree, F, Cs extends readonly Context[]> {
-  jacobian(x: X, ...contexts: Cs): NDArray;
-  valueAndJacobian(x: X, ...contexts: Cs): [OutputOf<F>, NDArray];
+export interface PreparedJacobian<X, F, Cs extends readonly Context[]> {
+  jacobian(x: InputLike<X>, ...contexts: Cs): NDArray;
+  valueAndJacobian(x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, NDArray];
   /** Writes J into `out` ([output size, input size]) and returns it. */
-  jacobianInto(out: NDArray, x: X, ...contexts: Cs): NDArray;
-  valueAndJacobianInto(out: NDArray, x: X, ...contexts: Cs): [OutputOf<F>, NDArray];
+  jacobianInto(out: NDArray, x: InputLike<X>, ...contexts: Cs): NDArray;
+  valueAndJacobianInto(out: NDArray, x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, NDArray];
 }
 
 /** Prepares the Jacobian: an NDArray [output size, input size] over the flattened pytrees. */
-export function prepareJacobian<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function prepareJacobian<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   ...contexts: Cs
 ): PreparedJacobian<X, F, Cs> {
   const prep = new Preparation('jacobian', f, backend, x, contexts, { inPlace: true });
   const engine = firstOrder(backend);
-  const compute = (x: X, contexts: Cs) => {
+  const compute = (x: unknown, contexts: Cs) => {
     const xs = prep.check(x, contexts);
     return prep.run(contexts, (fn) => jacobianValues(engine, fn, xs, prep.key));
   };
@@ -46,30 +45,30 @@ export function prepareJacobian<X extends Tree, Cs extends readonly Context[], F
 }
 
 /** J(x) as an NDArray [output size, input size] over the flattened pytrees. */
-export function jacobian<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function jacobian<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   ...contexts: Cs
 ): NDArray {
   return prepareJacobian(f, backend, x, ...contexts).jacobian(x, ...contexts);
 }
 
 /** [f(x), J(x)]. */
-export function valueAndJacobian<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function valueAndJacobian<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   ...contexts: Cs
 ): [OutputOf<F>, NDArray] {
   return prepareJacobian(f, backend, x, ...contexts).valueAndJacobian(x, ...contexts);
 }
 
-export function jacobianInto<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function jacobianInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   out: NDArray,
   f: F,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   ...contexts: Cs
 ): NDArray {
   return prepareJacobian(f, backend, x, ...contexts).jacobianInto(out, x, ...contexts);

@@ -19,6 +19,7 @@ import {
   ShapeMismatchError,
   StructureMismatchError,
   TracedValueError,
+  UnsupportedOperatorError,
 } from '../errors.js';
 import {
   type TreeDef,
@@ -64,6 +65,18 @@ function checkBackend(operator: string, backend: unknown): asserts backend is Ba
       `${operator}: the backend argument (the second) is not a backend. Pass one such as tape(), forward(), ` +
         'finiteDiff(), tfjs() or secondOrder(outer, inner).',
     );
+  }
+  // Refused here, by the operator's name, before f runs: deep in the fallback chain the
+  // failure would name whichever derived operator happened to need the engine.
+  const b = backend as Backend;
+  for (const e of b.kind === 'second-order' ? [b.outer, b.inner] : [b]) {
+    if (!e.pushforward && !e.pullback && !e.jacobian) {
+      throw new UnsupportedOperatorError(
+        e.name,
+        operator,
+        'An engine must implement pushforward or pullback; use another backend (tape(), forward(), finiteDiff()).',
+      );
+    }
   }
 }
 
@@ -114,8 +127,8 @@ export class Preparation {
   check(x: unknown, contexts: readonly unknown[]): Value[] {
     const checks: ArgumentCheck[] = [];
     const flat = flatten(x, 'x');
-    const leaves = flat.leaves;
     const xOk = sameStructure(flat.def, this.xDef);
+    const leaves = xOk ? flattenLike(x, this.xDef, 'x', 'the preparation') : [];
     checks.push({
       name: 'x',
       ok: xOk,

@@ -1,35 +1,52 @@
 import type { Context } from '../context.js';
 import type { Backend } from '../engine.js';
-import { type Tree, flattenLike } from '../pytree.js';
+import { flattenLike } from '../pytree.js';
 import { pullbackValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
-import { type AnyFn, type OutputOf, checkSeeds, firstOrder } from './types.js';
+import {
+  type AnyFn,
+  type InputLike,
+  type OutputOf,
+  type ValidTree,
+  type Widen,
+  checkSeeds,
+  firstOrder,
+} from './types.js';
 
-export interface PreparedPullback<X extends Tree, F, Cs extends readonly Context[]> {
-  pullback(x: X, cotangents: readonly OutputOf<F>[], ...contexts: Cs): X[];
-  valueAndPullback(x: X, cotangents: readonly OutputOf<F>[], ...contexts: Cs): [OutputOf<F>, X[]];
-  /** Writes J(x)ᵀ·cᵢ into `outs[i]` (each shaped like x) and returns `outs`. */
-  pullbackInto(outs: X[], x: X, cotangents: readonly OutputOf<F>[], ...contexts: Cs): X[];
-  valueAndPullbackInto(
-    outs: X[],
-    x: X,
+export interface PreparedPullback<X, F, Cs extends readonly Context[]> {
+  pullback(x: InputLike<X>, cotangents: readonly OutputOf<F>[], ...contexts: Cs): Widen<X>[];
+  valueAndPullback(
+    x: InputLike<X>,
     cotangents: readonly OutputOf<F>[],
     ...contexts: Cs
-  ): [OutputOf<F>, X[]];
+  ): [OutputOf<F>, Widen<X>[]];
+  /** Writes J(x)ᵀ·cᵢ into `outs[i]` (each shaped like x) and returns `outs`. */
+  pullbackInto(
+    outs: InputLike<X>[],
+    x: InputLike<X>,
+    cotangents: readonly OutputOf<F>[],
+    ...contexts: Cs
+  ): Widen<X>[];
+  valueAndPullbackInto(
+    outs: InputLike<X>[],
+    x: InputLike<X>,
+    cotangents: readonly OutputOf<F>[],
+    ...contexts: Cs
+  ): [OutputOf<F>, Widen<X>[]];
 }
 
 /** Prepares vector-Jacobian products J(x)ᵀ·c for a batch of cotangents c (each shaped like f's output). */
-export function preparePullback<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function preparePullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   cotangents: readonly OutputOf<F>[],
   ...contexts: Cs
 ): PreparedPullback<X, F, Cs> {
   const prep = new Preparation('pullback', f, backend, x, contexts, { inPlace: true });
   checkSeeds('pullback', cotangents, 'cotangents');
   const engine = firstOrder(backend);
-  const compute = (x: X, cotangents: readonly OutputOf<F>[], contexts: Cs) => {
+  const compute = (x: unknown, cotangents: readonly OutputOf<F>[], contexts: Cs) => {
     const xs = prep.check(x, contexts);
     checkSeeds('pullback', cotangents, 'cotangents');
     const r = prep.run(contexts, (fn) =>
@@ -43,10 +60,10 @@ export function preparePullback<X extends Tree, Cs extends readonly Context[], F
     );
     return { y: resultTree(prep.yDef!, r.ys), results: r.results };
   };
-  const into = (outs: X[], results: readonly (readonly unknown[])[]) => {
+  const into = (outs: InputLike<X>[], results: readonly (readonly unknown[])[]) => {
     checkSeeds('pullbackInto', outs, 'outs');
     results.forEach((r, i) => writeInto(outs[i], prep.xDef, r as never, `outs[${i}]`));
-    return outs;
+    return outs as Widen<X>[];
   };
   return {
     pullback: (x, c, ...ctx) => compute(x, c, ctx).results.map((r) => resultTree(prep.xDef, r)),
@@ -63,35 +80,35 @@ export function preparePullback<X extends Tree, Cs extends readonly Context[], F
 }
 
 /** J(x)ᵀ·c for each cotangent c of the batch (each shaped like f's output); results shaped like x. */
-export function pullback<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function pullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   cotangents: readonly OutputOf<F>[],
   ...contexts: Cs
-): X[] {
+): Widen<X>[] {
   return preparePullback(f, backend, x, cotangents, ...contexts).pullback(x, cotangents, ...contexts);
 }
 
 /** [f(x), [J(x)ᵀ·c for each c]]. */
-export function valueAndPullback<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function valueAndPullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   cotangents: readonly OutputOf<F>[],
   ...contexts: Cs
-): [OutputOf<F>, X[]] {
+): [OutputOf<F>, Widen<X>[]] {
   return preparePullback(f, backend, x, cotangents, ...contexts).valueAndPullback(x, cotangents, ...contexts);
 }
 
-export function pullbackInto<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function pullbackInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   outs: X[],
   f: F,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   cotangents: readonly OutputOf<F>[],
   ...contexts: Cs
-): X[] {
+): Widen<X>[] {
   return preparePullback(f, backend, x, cotangents, ...contexts).pullbackInto(
     outs,
     x,

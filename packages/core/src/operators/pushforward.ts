@@ -1,35 +1,51 @@
 import type { Context } from '../context.js';
 import type { Backend } from '../engine.js';
-import { type Tree, flattenLike } from '../pytree.js';
+import { flattenLike } from '../pytree.js';
 import { pushforwardValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
-import { type AnyFn, type OutputOf, checkSeeds, firstOrder } from './types.js';
+import {
+  type AnyFn,
+  type InputLike,
+  type OutputOf,
+  type ValidTree,
+  checkSeeds,
+  firstOrder,
+} from './types.js';
 
-export interface PreparedPushforward<X extends Tree, F, Cs extends readonly Context[]> {
-  pushforward(x: X, tangents: readonly X[], ...contexts: Cs): OutputOf<F>[];
-  valueAndPushforward(x: X, tangents: readonly X[], ...contexts: Cs): [OutputOf<F>, OutputOf<F>[]];
+export interface PreparedPushforward<X, F, Cs extends readonly Context[]> {
+  pushforward(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): OutputOf<F>[];
+  valueAndPushforward(
+    x: InputLike<X>,
+    tangents: readonly InputLike<X>[],
+    ...contexts: Cs
+  ): [OutputOf<F>, OutputOf<F>[]];
   /** Writes J·tᵢ into `outs[i]` and returns `outs`. */
-  pushforwardInto(outs: OutputOf<F>[], x: X, tangents: readonly X[], ...contexts: Cs): OutputOf<F>[];
+  pushforwardInto(
+    outs: OutputOf<F>[],
+    x: InputLike<X>,
+    tangents: readonly InputLike<X>[],
+    ...contexts: Cs
+  ): OutputOf<F>[];
   valueAndPushforwardInto(
     outs: OutputOf<F>[],
-    x: X,
-    tangents: readonly X[],
+    x: InputLike<X>,
+    tangents: readonly InputLike<X>[],
     ...contexts: Cs
   ): [OutputOf<F>, OutputOf<F>[]];
 }
 
 /** Prepares Jacobian-vector products J(x)·t for a batch of tangents t (each shaped like x). */
-export function preparePushforward<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function preparePushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
 ): PreparedPushforward<X, F, Cs> {
   const prep = new Preparation('pushforward', f, backend, x, contexts, { inPlace: true });
   checkSeeds('pushforward', tangents, 'tangents');
   const engine = firstOrder(backend);
-  const compute = (x: X, tangents: readonly X[], contexts: Cs) => {
+  const compute = (x: unknown, tangents: readonly unknown[], contexts: Cs) => {
     const xs = prep.check(x, contexts);
     checkSeeds('pushforward', tangents, 'tangents');
     const ts = tangents.map((t, i) => flattenLike(t, prep.xDef, `tangents[${i}]`, 'x'));
@@ -56,10 +72,10 @@ export function preparePushforward<X extends Tree, Cs extends readonly Context[]
 }
 
 /** J(x)·t for each tangent t of the batch (each shaped like x); results shaped like f's output. */
-export function pushforward<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function pushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
 ): OutputOf<F>[] {
@@ -67,10 +83,10 @@ export function pushforward<X extends Tree, Cs extends readonly Context[], F ext
 }
 
 /** [f(x), [J(x)·t for each t]]. */
-export function valueAndPushforward<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function valueAndPushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
 ): [OutputOf<F>, OutputOf<F>[]] {
@@ -81,11 +97,11 @@ export function valueAndPushforward<X extends Tree, Cs extends readonly Context[
   );
 }
 
-export function pushforwardInto<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function pushforwardInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   outs: OutputOf<F>[],
   f: F,
   backend: Backend,
-  x: X,
+  x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
 ): OutputOf<F>[] {

@@ -1,15 +1,56 @@
 import type { Context, ContextValues } from '../context.js';
 import type { Engine, SecondOrder } from '../engine.js';
 import { InvalidInputError } from '../errors.js';
-import type { TreeDef } from '../pytree.js';
+import type { Tree, TreeDef } from '../pytree.js';
 import type { Tracer, Value } from '../trace.js';
-import type { Plain } from '../values.js';
+import type { NDArray, Plain } from '../values.js';
 
-/** What f receives for an input of type X: the same structure, with values (possibly traced) as leaves. */
-export type Traced<X> = X extends Value ? Value : { [K in keyof X]: Traced<X[K]> };
+/**
+ * What f receives for an input of type X: the same structure, with values (possibly traced) as
+ * leaves. The guard stops the recursion at the open-ended `Tree` itself, which TypeScript would
+ * otherwise expand without end while it still infers X (as for an inline `inPlace(...)`).
+ */
+export type Traced<X> = [Tree] extends [X]
+  ? Tree
+  : X extends Value
+    ? Value
+    : { [K in keyof X]: Traced<X[K]> };
 
 /** What an operator returns for an output of type Y: the same structure, with plain leaves. */
 export type Result<Y> = Y extends Tracer ? Plain : Y extends Plain ? Y : { [K in keyof Y]: Result<Y[K]> };
+
+/**
+ * The type of a result shaped like an input of type X: a literal number widens to `number` and a
+ * `Float64Array` over any buffer to `Float64Array`, so `gradient(f, b, 2)` is a `number` and a
+ * prepared call accepts any `Float64Array`, not only the kind it was prepared with. (Guarded
+ * like `Traced`.)
+ */
+export type Widen<X> = [Tree] extends [X] ? X : WidenEach<X>;
+type WidenEach<X> = X extends number
+  ? number
+  : X extends Float64Array
+    ? Float64Array
+    : X extends NDArray | Tracer
+      ? X
+      : X extends object
+        ? { [K in keyof X]: Widen<X[K]> }
+        : X;
+
+/**
+ * X itself when X is a pytree type (objects declared with `interface` included, which an index
+ * signature would refuse); otherwise a type X is not assignable to, so that `x: X & ValidTree<X>`
+ * refuses a string, a `Float32Array` or a `Map` at the argument, down to the offending property.
+ */
+export type ValidTree<X> = X extends Value
+  ? X
+  : X extends (...args: never[]) => unknown
+    ? never
+    : X extends object
+      ? { readonly [K in keyof X]: ValidTree<X[K]> }
+      : never;
+
+/** What a prepared call accepts where it was prepared with an X. */
+export type InputLike<X> = X | Widen<X>;
 
 /** f(x, ...contexts) for an input of type X and contexts Cs. */
 export type Fn<X, Cs extends readonly Context[], Y = unknown> = (

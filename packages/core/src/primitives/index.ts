@@ -34,6 +34,42 @@ import { tanh } from './tanh.js';
 import { transpose } from './transpose.js';
 import { where } from './where.js';
 
+// Declaration files drop the imports above (only their values are used), so these bare imports
+// keep each primitive's PrimitiveParams entry visible to code type-checked against the build.
+import './abs.js';
+import './add.js';
+import './broadcastTo.js';
+import './concat.js';
+import './cos.js';
+import './div.js';
+import './equal.js';
+import './exp.js';
+import './greater.js';
+import './greaterEqual.js';
+import './less.js';
+import './lessEqual.js';
+import './log.js';
+import './matmul.js';
+import './maximum.js';
+import './minimum.js';
+import './mul.js';
+import './neg.js';
+import './pad.js';
+import './pow.js';
+import './reshape.js';
+import './sigmoid.js';
+import './sign.js';
+import './sin.js';
+import './slice.js';
+import './sqrt.js';
+import './square.js';
+import './sub.js';
+import './sum.js';
+import './tan.js';
+import './tanh.js';
+import './transpose.js';
+import './where.js';
+
 export const primitives: { readonly [N in PrimitiveName]: Primitive<N> } = {
   abs,
   add,

@@ -1,0 +1,294 @@
+/**
+ * Buffers: the plain API, functionalised writes under a trace, primal values left behind, the
+ * journal that restores buffers between evaluations of f, and the loud failure of a plain
+ * Float64Array written with a traced value.
+ */
+import {
+  type Buffer,
+  type Engine,
+  InvalidInputError,
+  NDArray,
+  ShapeMismatchError,
+  TracedValueError,
+  buffer,
+  derivative,
+  gradient,
+  hessian,
+  hvp,
+  jacobian,
+} from '@diffint/core';
+import * as m from '@diffint/core/math';
+import { tape } from '@diffint/tape';
+import { describe, expect, test } from 'vitest';
+import { expectClose, matrix } from './support/compare.js';
+import { dual } from './support/dual.js';
+
+const vec = (...xs: number[]) => Float64Array.of(...xs);
+const engines: [string, () => Engine][] = [
+  ['tape', () => tape()],
+  ['dual', () => dual()],
+];
+
+describe('the plain API', () => {
+  test('get, set, fill, assign and read', () => {
+    const b = buffer(3);
+    expect(b.shape).toEqual([3]);
+    expect(b.size).toBe(3);
+    expect(b.read()).toEqual(vec(0, 0, 0));
+    b.set(1, 2.5);
+    expect(b.get(1)).toBe(2.5);
+    b.fill(4);
+    expect(b.read()).toEqual(vec(4, 4, 4));
+    b.assign(vec(1, 2, 3));
+    expect(b.read()).toEqual(vec(1, 2, 3));
+    expect(b.toFloat64Array()).toEqual(vec(1, 2, 3));
+  });
+
+  test('read returns a fresh copy', () => {
+    const b = buffer(vec(1, 2));
+    const r = b.read() as Float64Array;
+    r[0] = 99;
+    expect(b.get(0)).toBe(1);
+  });
+
+  test('a buffer made from an array copies it', () => {
+    const source = vec(1, 2);
+    const b = buffer(source);
+    source[0] = 5;
+    b.set(1, 7);
+    expect(b.read()).toEqual(vec(1, 7));
+    expect(source).toEqual(vec(5, 2));
+  });
+
+  test('matrix buffers index by row and column, and read as an NDArray', () => {
+    const b = buffer([2, 3]);
+    b.set(1, 2, 6);
+    b.set(0, 1, 2);
+    expect(b.get(1, 2)).toBe(6);
+    expect(b.get(5)).toBe(6);
+    expect(b.read()).toEqual(new NDArray(vec(0, 2, 0, 0, 0, 6), [2, 3]));
+    const c = buffer(matrix([[1, 2]]));
+    expect(c.shape).toEqual([1, 2]);
+    c.assign(vec(3, 4));
+    expect(c.read()).toEqual(matrix([[3, 4]]));
+  });
+
+  test('bad indices, shapes and initialisers are typed errors', () => {
+    const b = buffer(2);
+    expect(() => b.get(2)).toThrow(InvalidInputError);
+    expect(() => b.set(-1, 0)).toThrow(InvalidInputError);
+    expect(() => b.get(0, 0)).toThrow(InvalidInputError);
+    expect(() => b.set(0, vec(1, 2))).toThrow(ShapeMismatchError);
+    expect(() => b.fill(vec(1, 2))).toThrow(ShapeMismatchError);
+    expect(() => b.assign(vec(1, 2, 3))).toThrow(ShapeMismatchError);
+    expect(() => buffer(-1)).toThrow(InvalidInputError);
+    expect(() => buffer(1.5)).toThrow(InvalidInputError);
+    expect(() => buffer('3' as never)).toThrow(InvalidInputError);
+    expect(b.read()).toEqual(vec(0, 0));
+  });
+});
+
+describe.each(engines)('functionalised writes on %s', (_name, engine) => {
+  test('a read after a write sees the written (traced) value; a plain overwrite cuts the dependency', () => {
+    const b = buffer(2);
+    const f = (x: m.Value) => {
+      b.set(0, m.get(x, 0));
+      b.set(1, m.mul(b.get(0), m.get(x, 1)));
+      b.set(0, 5);
+      return m.add(b.get(1), b.get(0));
+    };
+    expectClose(gradient(f, engine(), vec(2, 3)), vec(3, 2));
+    expect(b.read()).toEqual(vec(5, 6));
+  });
+
+  test('assign a traced value, then overwrite one slot with a number', () => {
+    const b = buffer(3);
+    const f = (x: m.Value) => {
+      b.assign(m.mul(x, 2));
+      b.set(1, 7);
+      return m.sum(m.square(b.read()));
+    };
+    // Σ (2xᵢ)² over i ≠ 1, plus 49
+    const x = vec(1, 2, 3);
+    expectClose(gradient(f, engine(), x), vec(8, 0, 24));
+    expect(b.read()).toEqual(vec(2, 7, 6));
+  });
+
+  test('fill with a traced scalar, then overwrite a slot with another traced value', () => {
+    const b = buffer([2, 2]);
+    const f = (x: m.Value) => {
+      b.fill(x);
+      b.set(1, 1, m.square(x));
+      return m.sum(b.read());
+    };
+    // 3x + x² → 3 + 2x
+    expectClose(derivative(f, engine(), 1.5), 6);
+    expect(b.read()).toEqual(
+      matrix([
+        [1.5, 1.5],
+        [1.5, 2.25],
+      ]),
+    );
+  });
+
+  test('after a differentiation the buffer holds what a plain call leaves', () => {
+    const start = vec(0.5, -1);
+    const b = buffer(start);
+    const f = (x: m.Value) => {
+      const t = b.get(1);
+      b.set(1, m.mul(x, b.get(0)));
+      b.set(0, m.add(t, x));
+      return m.mul(b.get(0), b.get(1));
+    };
+    const plain = buffer(start);
+    const fPlain = (x: number) => {
+      const t = plain.get(1) as number;
+      plain.set(1, x * (plain.get(0) as number));
+      plain.set(0, t + x);
+    };
+    for (const x of [2, -0.5, 3]) {
+      derivative(f, engine(), x);
+      fPlain(x);
+      expect(b.read()).toEqual(plain.read());
+    }
+  });
+
+  test('repeated calls give identical results (no state carried between calls)', () => {
+    const a = buffer(1);
+    const f = (x: m.Value) => {
+      a.set(0, 1);
+      a.set(0, m.add(a.get(0), x));
+      return m.square(a.get(0));
+    };
+    for (let i = 0; i < 50; i++) {
+      expect(derivative(f, engine(), 2)).toBe(6);
+      expect(a.get(0)).toBe(3);
+    }
+    const g = (x: m.Value) => {
+      a.set(0, m.add(a.get(0), m.sum(x)));
+      return m.sum(m.mul(x, a.get(0)));
+    };
+    a.set(0, 0);
+    const first = gradient(g, engine(), vec(1, 2));
+    a.set(0, 0);
+    expect(gradient(g, engine(), vec(1, 2))).toEqual(first);
+  });
+
+  test('a function that throws half-way leaves no traced value behind', () => {
+    const b = buffer(2);
+    const f = (x: m.Value) => {
+      b.set(0, m.mul(x, 3));
+      throw new Error('stop');
+    };
+    expect(() => derivative(f, engine(), 2)).toThrow('stop');
+    expect(b.toFloat64Array()).toEqual(vec(6, 0));
+  });
+});
+
+describe('the journal: every evaluation of f starts from the state the call began with', () => {
+  // With the state (b₀, b₁) at the start:  t = b₁; b₁ ← x₀·b₀; b₀ ← t + x₁; y = (b₀·x₀, b₁·x₁)
+  //   y = ((b₁ + x₁)·x₀, b₀·x₀·x₁),  J = [[b₁ + x₁, x₀], [b₀·x₁, b₀·x₀]],
+  //   and afterwards the buffer holds (b₁ + x₁, x₀·b₀).
+  const state = vec(2, 5);
+  const step = (b: Buffer, x: m.Value) => {
+    const t = b.get(1);
+    b.set(1, m.mul(m.get(x, 0), b.get(0)));
+    b.set(0, m.add(t, m.get(x, 1)));
+  };
+  const reads = (b: Buffer) => (x: m.Value) => {
+    step(b, x);
+    return m.stack([m.mul(b.get(0), m.get(x, 0)), m.mul(b.get(1), m.get(x, 1))]);
+  };
+  const x = vec(3, 7);
+  const J = matrix([
+    [5 + 7, 3],
+    [2 * 7, 2 * 3],
+  ]);
+  const after = vec(5 + 7, 3 * 2);
+
+  test('a Jacobian built column by column (one evaluation per column)', () => {
+    const b = buffer(state);
+    const engine = dual();
+    expectClose(jacobian(reads(b), engine, x), J);
+    expect(engine.evaluations).toBe(2);
+    expect(b.read()).toEqual(after);
+  });
+
+  test('a Jacobian by the tape, one evaluation and several cotangents', () => {
+    const b = buffer(state);
+    expectClose(jacobian(reads(b), tape(), x), J);
+    expect(b.read()).toEqual(after);
+  });
+
+  test('Hessians and Hessian-vector products that evaluate f once per tangent or column', () => {
+    // g = b₀'·b₁' = (b₁ + x₁)·x₀·b₀: H = [[0, b₀], [b₀, 0]]
+    const scalar = (b: Buffer) => (x: m.Value) => {
+      step(b, x);
+      return m.mul(b.get(0), b.get(1));
+    };
+    const H = matrix([
+      [0, 2],
+      [2, 0],
+    ]);
+    for (const backend of [tape(), dual()]) {
+      const b = buffer(state);
+      expectClose(hvp(scalar(b), backend, x, [vec(1, 0), vec(0, 1)]), [vec(0, 2), vec(2, 0)]);
+      expect(b.read()).toEqual(after);
+      const c = buffer(state);
+      expectClose(hessian(scalar(c), backend, x), H);
+      expect(c.read()).toEqual(after);
+    }
+  });
+
+  test('nested differentiations: an inner write settles to the outer traced value, then to a number', () => {
+    const b = buffer(1);
+    const f = (x: m.Value) =>
+      m.mul(
+        x,
+        derivative(
+          (y: m.Value) => {
+            b.set(0, m.mul(x, y));
+            return b.get(0);
+          },
+          tape(),
+          1,
+        ) as m.Value,
+      );
+    // x · x → 2x
+    for (const outer of [tape(), dual()]) {
+      expect(derivative(f, outer, 1.5)).toBe(3);
+      expect(b.read()).toEqual(vec(1.5));
+    }
+  });
+});
+
+describe('a plain Float64Array cannot hold a traced value', () => {
+  test.each(engines)('writing one into it throws TracedValueError on %s', (_name, engine) => {
+    const plain = new Float64Array(1);
+    const f = (x: m.Value) => {
+      plain[0] = x as number;
+      return m.square(plain[0]);
+    };
+    expect(() => derivative(f, engine(), 2)).toThrow(TracedValueError);
+    expect(plain).toEqual(vec(0));
+  });
+
+  test('JS arithmetic and Math on a traced value throw TracedValueError', () => {
+    expect(() => derivative((x: m.Value) => (x as number) + 1, tape(), 2)).toThrow(TracedValueError);
+    expect(() => derivative((x: m.Value) => Math.exp(x as number), tape(), 2)).toThrow(TracedValueError);
+    expect(() => derivative((x: m.Value) => ((x as number) < 0 ? 0 : x), tape(), 2)).toThrow(
+      TracedValueError,
+    );
+  });
+
+  test('toFloat64Array of a buffer holding a traced value throws TracedValueError', () => {
+    const b = buffer(1);
+    const f = (x: m.Value) => {
+      b.set(0, x);
+      b.toFloat64Array();
+      return x;
+    };
+    expect(() => derivative(f, tape(), 2)).toThrow(TracedValueError);
+    expect(b.toFloat64Array()).toEqual(vec(2));
+  });
+});
