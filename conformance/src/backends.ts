@@ -1,0 +1,98 @@
+/**
+ * The adapters of the repository, each with what the runner needs to judge it. An adapter that
+ * does not load, or does not export its factory yet, is absent from the matrix (with the
+ * reason), never stubbed.
+ */
+import { type Backend, secondOrder } from '@diffint/core';
+import type { BackendEntry } from './types.js';
+
+export type Loaded = { readonly entry: BackendEntry } | { readonly absent: string };
+
+export interface Adapter {
+  /** The column of the matrix. */
+  readonly name: string;
+  /**
+   * Loads the adapter and readies it; called just before its scenarios run, because some set
+   * process-wide state (the TensorFlow.js backend).
+   */
+  readonly load: () => Promise<Loaded>;
+}
+
+type Factory = (options?: object) => Backend;
+
+/** The named factory of a package, or why there is none. */
+async function factory(specifier: string, exportName: string): Promise<Factory | string> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(/* @vite-ignore */ specifier);
+  } catch (e) {
+    return `${specifier} does not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+  }
+  const f = mod[exportName];
+  return typeof f === 'function' ? (f as Factory) : `${specifier} does not export ${exportName}() yet`;
+}
+
+function adapter(
+  name: string,
+  specifier: string,
+  exportName: string,
+  options: Omit<BackendEntry, 'name' | 'backend'> = {},
+  ready?: () => Promise<void>,
+): Adapter {
+  return {
+    name,
+    load: async () => {
+      const make = await factory(specifier, exportName);
+      if (typeof make === 'string') return { absent: make };
+      await ready?.();
+      return { entry: { name, backend: make(), ...options } };
+    },
+  };
+}
+
+/** Makes `name` the TensorFlow.js backend of this process, as a user of the tfjs adapter would. */
+async function tensorflowBackend(name: 'cpu' | 'wasm'): Promise<void> {
+  const tf = await import('@tensorflow/tfjs');
+  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend(name))) throw new Error(`TensorFlow.js could not start its ${name} backend`);
+  await tf.ready();
+}
+
+/** Forward-over-reverse, the recommended pair for Hessian-vector products. */
+const forwardOverTape: Adapter = {
+  name: 'forward-over-tape',
+  load: async () => {
+    const [forward, tape] = [
+      await factory('@diffint/forward', 'forward'),
+      await factory('@diffint/tape', 'tape'),
+    ];
+    if (typeof forward === 'string') return { absent: forward };
+    if (typeof tape === 'string') return { absent: tape };
+    const [outer, inner] = [forward(), tape()];
+    if (outer.kind !== 'engine' || inner.kind !== 'engine')
+      return { absent: 'forward() or tape() is not an engine' };
+    return { entry: { name: 'forward-over-tape', backend: secondOrder(outer, inner) } };
+  },
+};
+
+export const adapters: readonly Adapter[] = [
+  adapter('tape', '@diffint/tape', 'tape'),
+  adapter('forward', '@diffint/forward', 'forward'),
+  forwardOverTape,
+  // Central differences promise 1e-7 relative on smooth functions of moderate scale (they reach
+  // ~1e-10 here); differences of differences lose about two more digits (~1e-7 here).
+  adapter('finiteDiff', '@diffint/finite-diff', 'finiteDiff', {
+    tolerance: { firstOrder: 1e-7, secondOrder: 1e-5 },
+    capabilities: ['runsOnPlainValues'],
+  }),
+  adapter('tfjs (cpu)', '@diffint/tfjs', 'tfjs', {}, () => tensorflowBackend('cpu')),
+  adapter('tfjs (wasm)', '@diffint/tfjs', 'tfjs', {}, () => tensorflowBackend('wasm')),
+];
+
+/** The adapter of this name (for a test file that runs one). */
+export function adapterNamed(name: string): Adapter {
+  const a = adapters.find((x) => x.name === name);
+  if (!a)
+    throw new Error(`no adapter named ${name}; the adapters are ${adapters.map((x) => x.name).join(', ')}`);
+  return a;
+}

@@ -1,0 +1,46 @@
+import { leaves } from './tree.js';
+
+export interface Comparison {
+  /** null when the result matches. */
+  readonly problem: string | null;
+  /** Largest error relative to the reference's scale (NaN when the structures differ). */
+  readonly relativeError: number;
+}
+
+/**
+ * Compares a result with its reference: same structure and leaf kinds, and every element within
+ * `tolerance` × max(1, largest magnitude in the reference). Scaling by the whole reference, not
+ * element by element, keeps tiny entries of a large Jacobian from demanding more digits than
+ * the backend's precision holds.
+ */
+export function compare(got: unknown, reference: unknown, tolerance: number): Comparison {
+  const g = leaves(got);
+  const r = leaves(reference);
+  const structure = (ls: typeof g) => ls.map((l) => `${l.path}: ${l.kind}`).join('; ');
+  if (structure(g) !== structure(r)) {
+    return {
+      problem: `structure: got { ${structure(g)} }, expected { ${structure(r)} }`,
+      relativeError: Number.NaN,
+    };
+  }
+  let scale = 1;
+  for (const l of r) for (const v of l.data) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  let where = '';
+  for (let i = 0; i < g.length; i++) {
+    const a = g[i]!.data;
+    const b = r[i]!.data;
+    for (let k = 0; k < a.length; k++) {
+      const e = Number.isNaN(a[k]!) ? Number.POSITIVE_INFINITY : Math.abs(a[k]! - b[k]!) / scale;
+      if (e > worst) {
+        worst = e;
+        where = `result${g[i]!.path}${g[i]!.kind === 'number' ? '' : `[${k}]`} is ${a[k]}, expected ${b[k]}`;
+      }
+    }
+  }
+  if (worst <= tolerance) return { problem: null, relativeError: worst };
+  return {
+    problem: `${where} (relative error ${worst.toExponential(2)} > ${tolerance.toExponential(0)})`,
+    relativeError: worst,
+  };
+}

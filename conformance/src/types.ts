@@ -1,0 +1,107 @@
+import type { Backend, CacheTemplate, Context, ErrorCode, Tree } from '@diffint/core';
+
+/** The scenario families of the suite (the rows of the matrix). */
+export const families = ['closure-cache', 'param-struct', 'constant', 'standard', 'second-order'] as const;
+export type Family = (typeof families)[number];
+
+/** The operators of `@diffint/core`, each checked with all its variants. */
+export const operators = [
+  'derivative',
+  'gradient',
+  'jacobian',
+  'pushforward',
+  'pullback',
+  'hessian',
+  'hvp',
+  'secondDerivative',
+] as const;
+export type Operator = (typeof operators)[number];
+
+/**
+ * What a backend can do beyond differentiating portable math, declared by its entry. A scenario
+ * whose expected outcome depends on it names the capability, never a backend.
+ *
+ * - `runsOnPlainValues`: f runs on plain numbers (finite differences), so JS arithmetic and plain
+ *   `Float64Array` writes inside f are differentiated instead of refused.
+ */
+export type Capability = 'runsOnPlainValues';
+
+/** What a call must do: match the reference, or throw the `DiffError` with this code. */
+export type Outcome = 'reference' | { readonly throws: ErrorCode };
+
+/** The expected outcome by capability; a backend with none of the listed capabilities gets `default`. */
+export type Expectation = { readonly default?: Outcome } & { readonly [C in Capability]?: Outcome };
+
+/** f as the operators take it: returning its output, or writing it in place (see `Scenario.inPlace`). */
+export type ScenarioFn = (...args: any[]) => unknown;
+
+/** An f that differentiates inside itself with the backend under test (nesting checks). */
+export interface Nested {
+  readonly kind: 'nested';
+  readonly build: (backend: Backend) => ScenarioFn;
+}
+
+/** Marks f as built from the backend under test: `nested((b) => (x) => …derivative(g, b, …)…)`. */
+export function nested(build: (backend: Backend) => ScenarioFn): Nested {
+  return { kind: 'nested', build };
+}
+
+/** The answers, computed independently of every backend (analytic, or a separate plain-JS implementation). */
+export interface Reference {
+  /**
+   * The operator's result: derivative (shaped like f's output), gradient (like x), jacobian and
+   * hessian (`NDArray`), pushforward / pullback / hvp (one result per seed), secondDerivative.
+   */
+  readonly result: unknown;
+  /** f(x), checked by the `valueAnd…` variants. */
+  readonly value?: unknown;
+  /** ∇f(x) (or f′(x)), checked by the second-order variants that also return it. */
+  readonly gradient?: unknown;
+}
+
+/** What an enclosed buffer must hold after a call: what one plain call at x leaves. */
+export interface StateCheck {
+  readonly what: string;
+  readonly read: () => unknown;
+  readonly expected: unknown;
+}
+
+export interface Scenario {
+  /** Unique, stable: `family/name-operator`; skip lists and reports key on it. */
+  readonly id: string;
+  readonly name: string;
+  readonly family: Family;
+  readonly tags: readonly string[];
+  readonly operator: Operator;
+  /** f(x, ...contexts), or with `inPlace` f(y, x, ...contexts). Written with `@diffint/core/math`. */
+  readonly f: ScenarioFn | Nested;
+  readonly x: Tree;
+  /** Tangents (pushforward, hvp) or cotangents (pullback): a batch. */
+  readonly seeds?: readonly Tree[];
+  readonly contexts?: readonly Context[];
+  /** f writes its output into a buffer shaped like this template: passed to core as `inPlace(f, template)`. */
+  readonly inPlace?: CacheTemplate;
+  readonly reference: Reference;
+  /** Defaults to matching the reference on every backend. */
+  readonly expect?: Expectation;
+  readonly after?: StateCheck;
+}
+
+/**
+ * Largest allowed error, relative to max(1, largest magnitude of the reference): one bound for
+ * first-order quantities (values, gradients, Jacobians), one for second-order results.
+ */
+export interface Tolerance {
+  readonly firstOrder: number;
+  readonly secondOrder: number;
+}
+
+/** A backend with what the runner needs to judge it. */
+export interface BackendEntry {
+  /** The column of the matrix: `tape`, `tfjs (wasm)`, … */
+  readonly name: string;
+  readonly backend: Backend;
+  /** Defaults to the tolerance of the backend's declared precision. */
+  readonly tolerance?: Partial<Tolerance>;
+  readonly capabilities?: readonly Capability[];
+}

@@ -1,0 +1,54 @@
+/**
+ * The suite as vitest tests, for an adapter's own test files:
+ *
+ *   testBackend(myEngine(), { tolerance: { firstOrder: 1e-6 } });
+ *
+ * One test per scenario, grouped by family. A scenario the backend does not support (it raised
+ * its typed error) is reported as skipped, or failed with `unsupported: 'fail'`.
+ */
+import type { Backend } from '@diffint/core';
+import { describe, test } from 'vitest';
+import { type ScenarioReport, runScenario } from './runner.js';
+import { scenarios as allScenarios } from './scenarios/index.js';
+import { type BackendEntry, type Scenario, families } from './types.js';
+
+export interface TestBackendOptions extends Omit<BackendEntry, 'name' | 'backend'> {
+  /** Names the suite; defaults to the backend's name. */
+  readonly name?: string;
+  /** The scenarios to run; defaults to all of them. */
+  readonly scenarios?: readonly Scenario[];
+  /** Scenario ids not to run, an explicit list (each id must exist). */
+  readonly skip?: readonly string[];
+  /** What an unsupported scenario is: a skipped test (default) or a failure. */
+  readonly unsupported?: 'skip' | 'fail';
+}
+
+export function testBackend(backend: Backend, options: TestBackendOptions = {}): void {
+  const { name = backend.name, scenarios = allScenarios, skip = [], unsupported = 'skip', ...rest } = options;
+  const entry: BackendEntry = { name, backend, ...rest };
+  const unknown = skip.filter((id) => !scenarios.some((s) => s.id === id));
+  if (unknown.length > 0)
+    throw new Error(`testBackend: skip lists unknown scenario ids: ${unknown.join(', ')}`);
+  describe(`conformance: ${name}`, () => {
+    for (const family of families) {
+      const inFamily = scenarios.filter((s) => s.family === family);
+      if (inFamily.length === 0) continue;
+      describe(family, () => {
+        for (const s of inFamily) {
+          (skip.includes(s.id) ? test.skip : test)(s.id, (context) => {
+            const r = runScenario(entry, s);
+            if (r.status === 'unsupported' && unsupported === 'skip') context.skip(r.message);
+            if (r.status !== 'pass') throw new Error(describeFailure(r));
+          });
+        }
+      });
+    }
+  });
+}
+
+function describeFailure(r: ScenarioReport): string {
+  const lines = r.variants
+    .filter((v) => v.status !== 'pass')
+    .map((v) => `  ${v.status === 'fail' ? '✗' : '–'} ${v.variant}: ${v.message}`);
+  return `${r.scenario} on ${r.backend}: ${r.status}\n${lines.join('\n')}`;
+}

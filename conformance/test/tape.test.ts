@@ -1,0 +1,6 @@
+import { tape } from '@diffint/tape';
+import { testBackend } from '../src/index.js';
+
+// The tape differentiates every operator itself (second order by reverse-over-reverse), so an
+// unsupported scenario is a failure here.
+testBackend(tape(), { unsupported: 'fail' });
