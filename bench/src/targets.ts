@@ -1,0 +1,116 @@
+/**
+ * The speed targets of the engine issues, checked against one run's ratios.
+ */
+import { ratio, sizeLabel } from './format.js';
+import type { CaseResult, Row } from './runCase.js';
+
+export interface Target {
+  readonly name: string;
+  readonly target: string;
+  /** null when the run did not measure it (a smoke run, a missing engine). */
+  readonly measured: number | null;
+  readonly met: boolean | null;
+  readonly detail: string;
+}
+
+function find(results: readonly CaseResult[], scenario: string, size: number | 'largest') {
+  const cases = results.filter((r) => r.scenario === scenario);
+  if (size === 'largest')
+    return cases.reduce<CaseResult | undefined>((a, c) => (a && a.size >= c.size ? a : c), undefined);
+  return cases.find((c) => c.size === size);
+}
+
+function row(
+  c: CaseResult | undefined,
+  backend: string,
+  mode = 'prepared',
+  operator?: string,
+): Row | undefined {
+  return c?.rows.find(
+    (r) =>
+      r.backend === backend &&
+      r.mode === mode &&
+      r.status === 'ok' &&
+      (operator === undefined || r.operator === operator),
+  );
+}
+
+export function checkTargets(results: readonly CaseResult[], smoke: boolean): Target[] {
+  const target = (
+    name: string,
+    text: string,
+    measured: number | undefined,
+    limit: number,
+    detail: string,
+  ): Target => {
+    if (smoke)
+      return {
+        name,
+        target: text,
+        measured: null,
+        met: null,
+        detail: 'smoke run: tiny sizes, nothing judged',
+      };
+    if (measured === undefined)
+      return { name, target: text, measured: null, met: null, detail: 'not measured in this run' };
+    return { name, target: text, measured, met: measured <= limit, detail };
+  };
+  const rosen = find(results, 'rosenbrock', 1e5);
+  const tapeRosen = row(rosen, 'tape');
+  const scalar = find(results, 'scalar-loop', 'largest');
+  const tapeScalar = row(scalar, 'tape');
+  const small = find(results, 'constant-network', 1e2);
+  const big = find(results, 'constant-network', 'largest');
+  const enclosed = 'valueAndDerivative (enclosed)';
+  const tapeBig = big && big.size >= 1e6 ? row(big, 'tape', 'prepared', enclosed) : undefined;
+  const tapeSmall = row(small, 'tape', 'prepared', enclosed);
+  const tfWasm = row(rosen, 'tfjs/wasm');
+  const literal =
+    tapeBig && tapeSmall && small && big
+      ? `literally, time(1e6) ÷ time(1e2) = ${ratio(tapeBig.medianMs! / tapeSmall.medianMs!)}, ` +
+        `but f alone already takes ${ratio(big.fMs / small.fMs)}× longer at 1e6 (it evaluates the network)`
+      : '';
+  return [
+    target(
+      'tape: Rosenbrock valueAndGradient, n = 1e5',
+      '≤ 4 × f',
+      tapeRosen?.perF,
+      4,
+      `prepared ${ratio(tapeRosen?.perF)} × f, unprepared ${ratio(row(rosen, 'tape', 'unprepared')?.perF)} × f`,
+    ),
+    target(
+      'tape: scalar loop, forward + backward',
+      '≤ 100 ns per recorded op',
+      tapeScalar?.nsPerOp,
+      100,
+      results
+        .filter((c) => c.scenario === 'scalar-loop')
+        .map((c) => `${ratio(row(c, 'tape')?.nsPerOp)} ns at ${sizeLabel(c.size)} steps`)
+        .join(', '),
+    ),
+    target(
+      'tape: derivative through an enclosed 1e6-parameter network',
+      '≤ 1.5 × f (the network is evaluated, never differentiated)',
+      tapeBig?.perF,
+      1.5,
+      `1e2 parameters: ${ratio(tapeSmall?.perF)} × f; ${literal}`,
+    ),
+    target(
+      'tfjs on wasm: Rosenbrock valueAndGradient, n = 1e5',
+      '≤ 1.2 × raw tf.valueAndGrads',
+      tfWasm?.perRaw,
+      1.2,
+      `prepared ${ratio(tfWasm?.perRaw)}, unprepared ${ratio(row(rosen, 'tfjs/wasm', 'unprepared')?.perRaw)}; on cpu ${ratio(row(rosen, 'tfjs/cpu')?.perRaw)}`,
+    ),
+  ];
+}
+
+export function targetLines(targets: readonly Target[]): string[] {
+  return [
+    'Targets',
+    ...targets.map((t) => {
+      const verdict = t.met === null ? 'not measured' : t.met ? 'MET' : 'MISSED';
+      return `  ${verdict.padEnd(12)} ${t.name}: ${t.target}; measured ${t.measured === null ? '—' : ratio(t.measured)} (${t.detail})`;
+    }),
+  ];
+}
