@@ -1,0 +1,158 @@
+/**
+ * Ops with a gradient of our own, where TensorFlow.js's cannot be differentiated again:
+ * - the gradients of `where`, `maximum`, `minimum` and `pow` use comparison kernels (Less,
+ *   Greater, LogicalNot …) that have no gradient, so a Hessian through them throws; a comparison
+ *   on a differentiated path throws even at first order;
+ * - the gradients of `exp`, `tanh` and `sigmoid` use the op's saved output, which TensorFlow.js
+ *   does not connect to x on its tape, so a second derivative through them silently loses
+ *   those terms (tf.grad(tf.grad(tf.exp)) finds no path at all).
+ * Here a comparison is cut from the gradient (its derivative is zero), and each gradient uses only
+ * ops that differentiate again (these ones included), recomputing what it needs from the inputs.
+ * They follow the rules of diffint's primitives, including their choices at kinks (sign(0) = 0,
+ * a tie of max goes to a).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+type Tensor = tf.Tensor;
+
+/** The smallest normal float32: keeps log(max(a, tiny)) and its derivative finite. */
+const FLOAT32_TINY = 1.1754943508222875e-38;
+
+/**
+ * `value(...xs)` with `gradient(dy, xs)` as its vector-Jacobian product (one tensor per input,
+ * shaped like it). The gradient gets the inputs as TensorFlow.js saved them, still connected to
+ * x on its tape, so a second derivative sees through them. (The saved copy of an output is
+ * not connected, so a gradient recomputes what it needs of the output.)
+ */
+function withGradient(
+  xs: readonly Tensor[],
+  value: (xs: Tensor[]) => Tensor,
+  gradient: (dy: Tensor, xs: Tensor[]) => Tensor[],
+): Tensor {
+  return tf.customGrad((...args) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const inputs = args as Tensor[];
+    save(inputs);
+    return { value: value(inputs), gradFunc: (dy: Tensor, saved: Tensor[]) => gradient(dy, saved) };
+  })(...xs);
+}
+
+/** `value(...xs)` with a zero derivative: what a comparison or a mask is. */
+function withoutGradient(xs: readonly Tensor[], value: (xs: Tensor[]) => Tensor): Tensor {
+  return tf.customGrad((...args) => {
+    const inputs = args.slice(0, -1) as Tensor[];
+    return { value: value(inputs), gradFunc: () => inputs.map((x) => tf.zeros(x.shape)) };
+  })(...xs);
+}
+
+/** A float 0/1 mask of a comparison, with a zero derivative. */
+export function compare(op: (a: Tensor, b: Tensor) => Tensor, a: Tensor, b: Tensor): Tensor {
+  return withoutGradient([a, b], ([a, b]) => tf.cast(op(a!, b!), 'float32'));
+}
+
+/** A gradient of a broadcast output summed back to an input's shape. */
+function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  const axes = tf.broadcast_util.getReductionAxes([...shape], g.shape);
+  return tf.reshape(axes.length > 0 ? tf.sum(g, axes) : g, [...shape]);
+}
+
+/** b where the float condition c is non-zero, else e (broadcasting); c has no derivative. */
+export function where(c: Tensor, b: Tensor, e: Tensor): Tensor {
+  return withGradient(
+    [c, b, e],
+    ([c, b, e]) => tf.where(tf.notEqual(c!, 0), b!, e!),
+    (dy, [c, b, e]) => {
+      const mask = compare(tf.notEqual, c!, tf.scalar(0));
+      return [
+        tf.zeros(c!.shape),
+        sumToShape(tf.mul(dy, mask), b!.shape),
+        sumToShape(tf.mul(dy, tf.sub(1, mask)), e!.shape),
+      ];
+    },
+  );
+}
+
+/** max(a, b); at a tie the derivative goes to a. */
+export function maximum(a: Tensor, b: Tensor): Tensor {
+  return withGradient(
+    [a, b],
+    ([a, b]) => tf.maximum(a!, b!),
+    (dy, [a, b]) => [
+      sumToShape(tf.mul(dy, compare(tf.greaterEqual, a!, b!)), a!.shape),
+      sumToShape(tf.mul(dy, compare(tf.less, a!, b!)), b!.shape),
+    ],
+  );
+}
+
+/** min(a, b); at a tie the derivative goes to a. */
+export function minimum(a: Tensor, b: Tensor): Tensor {
+  return withGradient(
+    [a, b],
+    ([a, b]) => tf.minimum(a!, b!),
+    (dy, [a, b]) => [
+      sumToShape(tf.mul(dy, compare(tf.lessEqual, a!, b!)), a!.shape),
+      sumToShape(tf.mul(dy, compare(tf.greater, a!, b!)), b!.shape),
+    ],
+  );
+}
+
+/** a^b; ∂/∂a = b·a^(b-1), ∂/∂b = a^b·log a where a > 0 and 0 elsewhere. */
+export function pow(a: Tensor, b: Tensor): Tensor {
+  return withGradient(
+    [a, b],
+    ([a, b]) => tf.pow(a!, b!),
+    (dy, [a, b]) => [
+      sumToShape(tf.mul(dy, tf.mul(b!, pow(a!, tf.sub(b!, 1)))), a!.shape),
+      sumToShape(
+        tf.mul(
+          dy,
+          where(
+            compare(tf.greater, a!, tf.scalar(0)),
+            tf.mul(pow(a!, b!), tf.log(maximum(a!, tf.scalar(FLOAT32_TINY)))),
+            tf.scalar(0),
+          ),
+        ),
+        b!.shape,
+      ),
+    ],
+  );
+}
+
+/** |x|; derivative sign(x), 0 at 0 (TensorFlow.js's own gives -1 there). */
+export function abs(x: Tensor): Tensor {
+  return withGradient(
+    [x],
+    ([x]) => tf.abs(x!),
+    (dy, [x]) => [tf.mul(dy, tf.sign(x!))],
+  );
+}
+
+/** e^x; derivative e^x, recomputed from x. */
+export function exp(x: Tensor): Tensor {
+  return withGradient(
+    [x],
+    ([x]) => tf.exp(x!),
+    (dy, [x]) => [tf.mul(dy, exp(x!))],
+  );
+}
+
+/** tanh x; derivative 1 - tanh²x, recomputed from x. */
+export function tanh(x: Tensor): Tensor {
+  return withGradient(
+    [x],
+    ([x]) => tf.tanh(x!),
+    (dy, [x]) => [tf.mul(dy, tf.sub(1, tf.square(tanh(x!))))],
+  );
+}
+
+/** 1 / (1 + e^-x); derivative σ(1 - σ), recomputed from x. */
+export function sigmoid(x: Tensor): Tensor {
+  return withGradient(
+    [x],
+    ([x]) => tf.sigmoid(x!),
+    (dy, [x]) => {
+      const s = sigmoid(x!);
+      return [tf.mul(dy, tf.mul(s, tf.sub(1, s)))];
+    },
+  );
+}

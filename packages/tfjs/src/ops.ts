@@ -1,0 +1,51 @@
+/**
+ * The primitives of diffint as TensorFlow.js ops: one typed table, checked against the parameters
+ * of each primitive. A primitive missing here is refused with `UnsupportedOperatorError`.
+ */
+import type { PrimitiveName, PrimitiveParams } from '@diffint/core/engine';
+import * as tf from '@tensorflow/tfjs-core';
+import * as custom from './custom.js';
+
+type Tensor = tf.Tensor;
+
+export type TfOp<N extends PrimitiveName> = (args: readonly Tensor[], params: PrimitiveParams[N]) => Tensor;
+export type TfOpTable = { readonly [N in PrimitiveName]?: TfOp<N> };
+
+/** Every axis after the first, whole: the tail of a slice's size or of a padding. */
+const rest = <T>(t: Tensor, whole: T): T[] => Array.from({ length: t.rank - 1 }, () => whole);
+
+export const tfOps: TfOpTable = {
+  abs: ([x]) => custom.abs(x!),
+  add: ([a, b]) => tf.add(a!, b!),
+  broadcastTo: ([x], { shape }) => tf.broadcastTo(x!, [...shape]),
+  concat: (parts) => tf.concat([...parts], 0),
+  cos: ([x]) => tf.cos(x!),
+  div: ([a, b]) => tf.div(a!, b!),
+  equal: ([a, b]) => custom.compare(tf.equal, a!, b!),
+  exp: ([x]) => custom.exp(x!),
+  greater: ([a, b]) => custom.compare(tf.greater, a!, b!),
+  greaterEqual: ([a, b]) => custom.compare(tf.greaterEqual, a!, b!),
+  less: ([a, b]) => custom.compare(tf.less, a!, b!),
+  lessEqual: ([a, b]) => custom.compare(tf.lessEqual, a!, b!),
+  log: ([x]) => tf.log(x!),
+  matmul: ([a, b]) => tf.matMul(a!, b!),
+  maximum: ([a, b]) => custom.maximum(a!, b!),
+  minimum: ([a, b]) => custom.minimum(a!, b!),
+  mul: ([a, b]) => tf.mul(a!, b!),
+  neg: ([x]) => tf.neg(x!),
+  pad: ([x], { before, after }) => tf.pad(x!, [[before, after], ...rest<[number, number]>(x!, [0, 0])]),
+  pow: ([a, b]) => custom.pow(a!, b!),
+  reshape: ([x], { shape }) => tf.reshape(x!, [...shape]),
+  sigmoid: ([x]) => custom.sigmoid(x!),
+  sign: ([x]) => tf.sign(x!),
+  sin: ([x]) => tf.sin(x!),
+  slice: ([x], { start, end }) => tf.slice(x!, [start, ...rest(x!, 0)], [end - start, ...rest(x!, -1)]),
+  sqrt: ([x]) => tf.sqrt(x!),
+  square: ([x]) => tf.square(x!),
+  sub: ([a, b]) => tf.sub(a!, b!),
+  sum: ([x], { axis }) => (axis === null ? tf.sum(x!) : tf.sum(x!, axis)),
+  tan: ([x]) => tf.tan(x!),
+  tanh: ([x]) => custom.tanh(x!),
+  transpose: ([x]) => tf.transpose(x!),
+  where: ([c, a, b]) => custom.where(c!, a!, b!),
+};
