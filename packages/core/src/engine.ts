@@ -85,4 +85,5 @@ export type { Value } from './trace.js';
 export type { Primitive, PrimitiveName, PrimitiveParams, Tangent, AnyPrimitive } from './primitive.js';
 export { primitives } from './primitives/index.js';
 export { NestingError, UnsupportedOperatorError } from './errors.js';
+export { handOver } from './ownership.js';
 export { type Plain, plainData, plainShape, fromData, sizeOf, sameShape } from './values.js';

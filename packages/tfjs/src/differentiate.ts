@@ -2,7 +2,7 @@
  * The pieces every operator of the engine is built from: TensorFlow.js's gradient call, made
  * safe for exceptions and for inputs f does not use, and a pass that evaluates f in a trace.
  */
-import type { LeafFn, Value } from '@diffint/core/engine';
+import { type LeafFn, type Value, handOver, isTracer } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
 import * as tf from '@tensorflow/tfjs-core';
 import { TfTrace } from './trace.js';
@@ -66,7 +66,10 @@ export class Pass {
   results(grads: readonly (tf.Tensor | undefined)[], shapes: readonly (readonly number[])[]): Value[] {
     return shapes.map((s, i) => {
       const g = grads[i];
-      return g === undefined ? m.zeros(s) : this.trace.result(g);
+      if (g === undefined) return m.zeros(s);
+      // Read back into a fresh array nothing else holds: core may return it without a copy.
+      const v = this.trace.result(g);
+      return isTracer(v) ? v : handOver(v);
     });
   }
 }

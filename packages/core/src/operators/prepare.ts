@@ -31,6 +31,7 @@ import {
   sameStructure,
   unflatten,
 } from '../pytree.js';
+import { takeOver } from '../ownership.js';
 import { Tracer, type Value } from '../trace.js';
 import { NDArray, type Plain, type Shape, formatShape, plainData, plainShape, sameShape } from '../values.js';
 
@@ -217,8 +218,9 @@ export class Preparation {
 
 /** A fresh result leaf of the kind of `def` (traced values, from a nested differentiation, pass through). */
 export function resultLeaf(v: Value, def: TreeDef & { type: 'leaf' }): Value {
-  if (v instanceof Tracer) return v;
-  return asKind(typeof v === 'number' ? v : plainData(v).slice(), def);
+  if (v instanceof Tracer || typeof v === 'number') return asKind(v, def);
+  const data = plainData(v);
+  return asKind(takeOver(data) ? data : data.slice(), def);
 }
 
 /** A fresh result tree of structure `def`. */
