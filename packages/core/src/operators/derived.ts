@@ -47,7 +47,8 @@ export function totalSize(leaves: readonly Value[]): number {
   return n;
 }
 
-function unsupported(engine: Engine, operator: string): never {
+/** An engine that implements neither pushforward nor pullback supports no operator. */
+export function unsupported(engine: Engine, operator: string): never {
   throw new UnsupportedOperatorError(
     engine.name,
     operator,

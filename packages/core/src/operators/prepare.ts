@@ -4,6 +4,7 @@
  * that its arguments match and otherwise throws `PreparationMismatchError`.
  */
 import { Buffer, openJournal } from '../buffer.js';
+import { unsupported } from './derived.js';
 import {
   type CacheTemplate,
   type Context,
@@ -71,13 +72,7 @@ function checkBackend(operator: string, backend: unknown): asserts backend is Ba
   // failure would name whichever derived operator happened to need the engine.
   const b = backend as Backend;
   for (const e of b.kind === 'second-order' ? [b.outer, b.inner] : [b]) {
-    if (!e.pushforward && !e.pullback && !e.jacobian) {
-      throw new UnsupportedOperatorError(
-        e.name,
-        operator,
-        'An engine must implement pushforward or pullback; use another backend (tape(), forward(), finiteDiff()).',
-      );
-    }
+    if (!e.pushforward && !e.pullback && !e.jacobian) unsupported(e, operator);
   }
 }
 
