@@ -20,7 +20,6 @@ import {
   ShapeMismatchError,
   StructureMismatchError,
   TracedValueError,
-  UnsupportedOperatorError,
 } from '../errors.js';
 import {
   type TreeDef,
