@@ -4,16 +4,7 @@
  */
 import { InvalidInputError, StructureMismatchError } from './errors.js';
 import { Tracer, type Value, shapeOf } from './trace.js';
-import {
-  NDArray,
-  type Plain,
-  type Shape,
-  formatShape,
-  fromData,
-  plainData,
-  sameShape,
-  sizeOf,
-} from './values.js';
+import { NDArray, type Shape, formatShape, plainData, sameShape } from './values.js';
 
 /** A leaf's kind decides what a result leaf of the same position is returned as. */
 export type LeafKind = 'number' | 'float64' | 'ndarray';
@@ -139,11 +130,6 @@ export function leafDefs(def: TreeDef): (TreeDef & { type: 'leaf' })[] {
   return def.children.flatMap(leafDefs);
 }
 
-/** Total number of scalars in the leaves of `def`. */
-export function treeSize(def: TreeDef): number {
-  return leafDefs(def).reduce((n, l) => n + sizeOf(l.shape), 0);
-}
-
 /**
  * True when two definitions have the same containers, keys and leaf shapes (leaf kinds may
  * differ, and object keys may come in another order).
@@ -193,17 +179,6 @@ export function flattenLike(tree: unknown, def: TreeDef, name: string, reference
     );
   }
   return leavesInOrderOf(tree, def, []);
-}
-
-/** A fresh plain copy of a plain leaf. */
-export function freshPlain(v: Plain, def: TreeDef & { type: 'leaf' }): Plain {
-  if (typeof v === 'number') return asKind(v, def) as Plain;
-  return asKind(plainData(v).slice(), def) as Plain;
-}
-
-/** The rank-canonical plain value of data in a leaf's shape. */
-export function leafFromData(data: Float64Array, def: TreeDef & { type: 'leaf' }): Plain {
-  return asKind(fromData(data, def.shape), def) as Plain;
 }
 
 export { shapeOf };

@@ -1,7 +1,7 @@
 import type { Buffer } from './buffer.js';
 import { TraceEscapedError, TracedValueError } from './errors.js';
 import type { Primitive, PrimitiveName, PrimitiveParams } from './primitive.js';
-import { type Plain, type Shape, isPlain, sizeOf } from './values.js';
+import { type Plain, type Shape, sizeOf } from './values.js';
 
 /**
  * A value that carries derivative information for one differentiation in progress (its trace).
@@ -119,8 +119,4 @@ export function shapeOf(v: Value): Shape {
   if (typeof v === 'number') return scalarShape;
   if (v instanceof Float64Array) return [v.length];
   return v.shape;
-}
-
-export function isValue(v: unknown): v is Value {
-  return isPlain(v) || v instanceof Tracer;
 }

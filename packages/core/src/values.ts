@@ -96,17 +96,3 @@ export function fromData(data: Float64Array, shape: Shape): Plain {
   if (shape.length === 1) return data;
   return new NDArray(data, shape);
 }
-
-/** A fresh copy of a plain value, of the same kind. */
-export function clonePlain(v: Plain): Plain {
-  if (typeof v === 'number') return v;
-  if (v instanceof Float64Array) return v.slice();
-  return new NDArray(v.data.slice(), v.shape);
-}
-
-/** A value of the given kind (number, Float64Array or NDArray, as `like`) holding `data`. */
-export function likeKind(like: Plain, data: Float64Array): Plain {
-  if (typeof like === 'number') return data[0]!;
-  if (like instanceof Float64Array) return data;
-  return new NDArray(data, like.shape);
-}
