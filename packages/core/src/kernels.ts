@@ -68,26 +68,51 @@ function broadcastOffsets(inShapes: readonly Shape[], out: Shape): Int32Array[] 
   return offsets;
 }
 
-export function unaryKernel(a: Plain, f: (x: number) => number): Plain {
+/** A loop `out[i] = f(x[i])` compiled for one primitive (see `BinaryLoop`). */
+export type UnaryLoop = (out: Float64Array, x: Float64Array) => void;
+
+export function unaryKernel(a: Plain, f: (x: number) => number, loop?: UnaryLoop): Plain {
   if (typeof a === 'number') return f(a);
   const x = plainData(a);
   const y = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) y[i] = f(x[i]!);
+  if (loop) loop(y, x);
+  else for (let i = 0; i < x.length; i++) y[i] = f(x[i]!);
   return fromData(y, plainShape(a));
 }
 
-export function binaryKernel(op: string, a: Plain, b: Plain, f: (x: number, y: number) => number): Plain {
+/**
+ * A loop over the elements of an elementwise op, `out[i] = x[i·sx] ∘ y[i·sy]` with strides 0 or 1.
+ * A primitive that passes its own loop gets it compiled for its operation alone; through the
+ * shared callback, V8 cannot inline the element operation (the call site sees every primitive).
+ */
+export type BinaryLoop = (
+  out: Float64Array,
+  x: Float64Array,
+  sx: number,
+  y: Float64Array,
+  sy: number,
+) => void;
+
+export function binaryKernel(
+  op: string,
+  a: Plain,
+  b: Plain,
+  f: (x: number, y: number) => number,
+  loop?: BinaryLoop,
+): Plain {
   if (typeof a === 'number') {
     if (typeof b === 'number') return f(a, b);
     const y = plainData(b);
     const out = new Float64Array(y.length);
-    for (let i = 0; i < y.length; i++) out[i] = f(a, y[i]!);
+    if (loop) loop(out, Float64Array.of(a), 0, y, 1);
+    else for (let i = 0; i < y.length; i++) out[i] = f(a, y[i]!);
     return fromData(out, plainShape(b));
   }
   const x = plainData(a);
   if (typeof b === 'number') {
     const out = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = f(x[i]!, b);
+    if (loop) loop(out, x, 1, Float64Array.of(b), 0);
+    else for (let i = 0; i < x.length; i++) out[i] = f(x[i]!, b);
     return fromData(out, plainShape(a));
   }
   const y = plainData(b);
@@ -95,7 +120,8 @@ export function binaryKernel(op: string, a: Plain, b: Plain, f: (x: number, y: n
   const sb = plainShape(b);
   if (sameShape(sa, sb)) {
     const out = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = f(x[i]!, y[i]!);
+    if (loop) loop(out, x, 1, y, 1);
+    else for (let i = 0; i < x.length; i++) out[i] = f(x[i]!, y[i]!);
     return fromData(out, sa);
   }
   const shape = broadcastShapes(op, sa, sb);

@@ -1,5 +1,10 @@
+import type { UnaryLoop } from '../kernels.js';
 import * as m from '../math/ops.js';
 import { type NoParams, defineUnary } from './define.js';
+
+const cosLoop: UnaryLoop = (out, x) => {
+  for (let i = 0; i < out.length; i++) out[i] = Math.cos(x[i]!);
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -8,4 +13,4 @@ declare module '../primitive.js' {
 }
 
 /** cos x */
-export const cos = defineUnary('cos', Math.cos, (x) => m.neg(m.sin(x)));
+export const cos = defineUnary('cos', Math.cos, (x) => m.neg(m.sin(x)), cosLoop);

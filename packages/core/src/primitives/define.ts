@@ -1,4 +1,4 @@
-import { binaryKernel, broadcastShapes, unaryKernel } from '../kernels.js';
+import { type UnaryLoop, binaryKernel, broadcastShapes, unaryKernel } from '../kernels.js';
 import * as m from '../math/ops.js';
 import type { Primitive, PrimitiveName, PrimitiveParams, Tangent } from '../primitive.js';
 import { type Value, shapeOf } from '../trace.js';
@@ -17,10 +17,11 @@ export function defineUnary<N extends NamesWithNoParams>(
   name: N,
   f: (x: number) => number,
   dydx: ((x: Value, y: Value) => Value) | null,
+  loop?: UnaryLoop,
 ): Primitive<N> {
   return {
     name,
-    impl: ([x]) => unaryKernel(x!, f),
+    impl: ([x]) => unaryKernel(x!, f, loop),
     shape: ([s]) => s!,
     jvp: ([t], [x], y) => (dydx === null || t == null ? null : m.mul(t, dydx(x!, y))),
     vjp: (ct, [x], y) => [dydx === null ? null : m.mul(ct, dydx(x!, y))],

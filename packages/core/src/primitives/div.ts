@@ -1,7 +1,11 @@
-import { binaryKernel, broadcastShapes } from '../kernels.js';
+import { type BinaryLoop, binaryKernel, broadcastShapes } from '../kernels.js';
 import * as m from '../math/ops.js';
 import type { Primitive } from '../primitive.js';
 import { type NoParams, toArgShape, toShapeOf } from './define.js';
+
+const divLoop: BinaryLoop = (out, x, sx, y, sy) => {
+  for (let i = 0; i < out.length; i++) out[i] = x[i * sx]! / y[i * sy]!;
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -12,7 +16,7 @@ declare module '../primitive.js' {
 /** a / b elementwise, broadcasting. d(a/b) = (da - (a/b)·db) / b. */
 export const div: Primitive<'div'> = {
   name: 'div',
-  impl: ([a, b]) => binaryKernel('div', a!, b!, (x, y) => x / y),
+  impl: ([a, b]) => binaryKernel('div', a!, b!, (x, y) => x / y, divLoop),
   shape: ([sa, sb]) => broadcastShapes('div', sa!, sb!),
   jvp: ([ta, tb], [, b], y) => {
     const num = ta == null ? m.neg(m.mul(tb!, y)) : tb == null ? ta : m.sub(ta, m.mul(tb, y));

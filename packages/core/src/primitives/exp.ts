@@ -1,4 +1,9 @@
+import type { UnaryLoop } from '../kernels.js';
 import { type NoParams, defineUnary } from './define.js';
+
+const expLoop: UnaryLoop = (out, x) => {
+  for (let i = 0; i < out.length; i++) out[i] = Math.exp(x[i]!);
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -7,4 +12,4 @@ declare module '../primitive.js' {
 }
 
 /** e^x; its derivative is the output itself. */
-export const exp = defineUnary('exp', Math.exp, (_x, y) => y);
+export const exp = defineUnary('exp', Math.exp, (_x, y) => y, expLoop);

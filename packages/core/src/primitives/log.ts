@@ -1,5 +1,10 @@
+import type { UnaryLoop } from '../kernels.js';
 import * as m from '../math/ops.js';
 import { type NoParams, defineUnary } from './define.js';
+
+const logLoop: UnaryLoop = (out, x) => {
+  for (let i = 0; i < out.length; i++) out[i] = Math.log(x[i]!);
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -8,4 +13,4 @@ declare module '../primitive.js' {
 }
 
 /** Natural logarithm. */
-export const log = defineUnary('log', Math.log, (x) => m.div(1, x));
+export const log = defineUnary('log', Math.log, (x) => m.div(1, x), logLoop);

@@ -1,7 +1,11 @@
-import { binaryKernel, broadcastShapes } from '../kernels.js';
+import { type BinaryLoop, binaryKernel, broadcastShapes } from '../kernels.js';
 import * as m from '../math/ops.js';
 import type { Primitive } from '../primitive.js';
 import { type NoParams, toArgShape, toShapeOf } from './define.js';
+
+const mulLoop: BinaryLoop = (out, x, sx, y, sy) => {
+  for (let i = 0; i < out.length; i++) out[i] = x[i * sx]! * y[i * sy]!;
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -12,7 +16,7 @@ declare module '../primitive.js' {
 /** a · b elementwise, broadcasting. */
 export const mul: Primitive<'mul'> = {
   name: 'mul',
-  impl: ([a, b]) => binaryKernel('mul', a!, b!, (x, y) => x * y),
+  impl: ([a, b]) => binaryKernel('mul', a!, b!, (x, y) => x * y, mulLoop),
   shape: ([sa, sb]) => broadcastShapes('mul', sa!, sb!),
   jvp: ([ta, tb], [a, b], y) => {
     const t = ta == null ? m.mul(a!, tb!) : tb == null ? m.mul(ta, b!) : m.add(m.mul(ta, b!), m.mul(a!, tb));

@@ -1,4 +1,9 @@
+import type { UnaryLoop } from '../kernels.js';
 import { type NoParams, defineUnary } from './define.js';
+
+const negLoop: UnaryLoop = (out, x) => {
+  for (let i = 0; i < out.length; i++) out[i] = -x[i]!;
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -11,4 +16,5 @@ export const neg = defineUnary(
   'neg',
   (x) => -x,
   (_x, _y) => -1,
+  negLoop,
 );

@@ -1,5 +1,10 @@
+import type { UnaryLoop } from '../kernels.js';
 import * as m from '../math/ops.js';
 import { type NoParams, defineUnary } from './define.js';
+
+const sinLoop: UnaryLoop = (out, x) => {
+  for (let i = 0; i < out.length; i++) out[i] = Math.sin(x[i]!);
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -8,4 +13,4 @@ declare module '../primitive.js' {
 }
 
 /** sin x */
-export const sin = defineUnary('sin', Math.sin, (x) => m.cos(x));
+export const sin = defineUnary('sin', Math.sin, (x) => m.cos(x), sinLoop);

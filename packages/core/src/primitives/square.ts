@@ -1,5 +1,10 @@
+import type { UnaryLoop } from '../kernels.js';
 import * as m from '../math/ops.js';
 import { type NoParams, defineUnary } from './define.js';
+
+const squareLoop: UnaryLoop = (out, x) => {
+  for (let i = 0; i < out.length; i++) out[i] = x[i]! * x[i]!;
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -12,4 +17,5 @@ export const square = defineUnary(
   'square',
   (x) => x * x,
   (x) => m.mul(2, x),
+  squareLoop,
 );

@@ -1,7 +1,11 @@
-import { binaryKernel, broadcastShapes } from '../kernels.js';
+import { type BinaryLoop, binaryKernel, broadcastShapes } from '../kernels.js';
 import * as m from '../math/ops.js';
 import type { Primitive } from '../primitive.js';
 import { type NoParams, toArgShape, toShapeOf } from './define.js';
+
+const subLoop: BinaryLoop = (out, x, sx, y, sy) => {
+  for (let i = 0; i < out.length; i++) out[i] = x[i * sx]! - y[i * sy]!;
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -12,7 +16,7 @@ declare module '../primitive.js' {
 /** a - b, broadcasting. */
 export const sub: Primitive<'sub'> = {
   name: 'sub',
-  impl: ([a, b]) => binaryKernel('sub', a!, b!, (x, y) => x - y),
+  impl: ([a, b]) => binaryKernel('sub', a!, b!, (x, y) => x - y, subLoop),
   shape: ([sa, sb]) => broadcastShapes('sub', sa!, sb!),
   jvp: ([ta, tb], _p, y) => toShapeOf(ta == null ? m.neg(tb!) : tb == null ? ta : m.sub(ta, tb), y),
   vjp: (ct, [a, b], _y, _p, needs) => [

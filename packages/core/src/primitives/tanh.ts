@@ -1,5 +1,10 @@
+import type { UnaryLoop } from '../kernels.js';
 import * as m from '../math/ops.js';
 import { type NoParams, defineUnary } from './define.js';
+
+const tanhLoop: UnaryLoop = (out, x) => {
+  for (let i = 0; i < out.length; i++) out[i] = Math.tanh(x[i]!);
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -8,4 +13,4 @@ declare module '../primitive.js' {
 }
 
 /** tanh x; derivative 1 - tanh²x. */
-export const tanh = defineUnary('tanh', Math.tanh, (_x, y) => m.sub(1, m.square(y)));
+export const tanh = defineUnary('tanh', Math.tanh, (_x, y) => m.sub(1, m.square(y)), tanhLoop);
