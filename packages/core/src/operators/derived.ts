@@ -154,6 +154,25 @@ export function pairOf(backend: Engine | SecondOrder): { outer: Engine; inner: E
 }
 
 /**
+ * x ↦ ∇f(x) by the inner engine, as a function the outer engine differentiates. It remembers
+ * the primal value and gradient of its first evaluation, which is at the point itself.
+ */
+function innerGradient(inner: Engine, f: LeafFn, operator: string) {
+  const key = {};
+  const first = { y: Number.NaN as Value, gradient: [] as readonly Value[], seen: false };
+  const grad: LeafFn = (x) => {
+    const r = gradientValues(inner, f, x, key, operator);
+    if (!first.seen) {
+      first.seen = true;
+      first.y = primalValue(r.y);
+      first.gradient = r.gradient.map(primalValue);
+    }
+    return r.gradient;
+  };
+  return { grad, first };
+}
+
+/**
  * f(x), ∇f(x) and H·t for each tangent: the outer engine differentiates the inner engine's
  * gradient, by a pushforward where it has one (forward-over-reverse), else by the gradient of
  * ⟨∇f, t⟩ (reverse-over-reverse).
@@ -167,38 +186,17 @@ export function hvpValues(
 ): { y: Value; gradient: readonly Value[]; results: readonly (readonly Value[])[] } {
   const { outer, inner } = pairOf(backend);
   if (outer === inner && outer.hvp) return outer.hvp(f, xs, tangents, key);
-  const innerKey = {};
-  let y: Value = Number.NaN;
-  let first = true;
-  const grad: LeafFn = (x) => {
-    const r = gradientValues(inner, f, x, innerKey, 'hvp');
-    if (first) {
-      y = primalValue(r.y);
-      first = false;
-    }
-    return r.gradient;
-  };
+  const { grad, first } = innerGradient(inner, f, 'hvp');
   if (outer.pushforward) {
     const r = outer.pushforward(grad, xs, tangents, key);
-    return { y, gradient: r.ys, results: r.results };
+    return { y: first.y, gradient: r.ys, results: r.results };
   }
-  let gradient: readonly Value[] = [];
-  const results = tangents.map((t, i) => {
+  const results = tangents.map((t) => {
     const tv = flatVector(t);
-    const r = gradientValues(
-      outer,
-      (x) => {
-        const g = grad(x);
-        if (i === 0) gradient = g.map(primalValue);
-        return [m.dot(flatVector(g), tv)];
-      },
-      xs,
-      key,
-    );
-    return r.gradient;
+    return gradientValues(outer, (x) => [m.dot(flatVector(grad(x)), tv)], xs, key).gradient;
   });
-  if (tangents.length === 0) gradient = gradientValues(inner, f, xs, innerKey, 'hvp').gradient;
-  return { y, gradient, results };
+  if (!first.seen) grad(xs);
+  return { y: first.y, gradient: first.gradient, results };
 }
 
 /** f(x), ∇f(x) and the Hessian [n, n]. */
@@ -210,19 +208,7 @@ export function hessianValues(backend: Engine | SecondOrder, f: LeafFn, xs: read
     const rows = r.results.map(flatVector);
     return { y: r.y, gradient: r.gradient, hessian: rows.length === 0 ? m.zeros([0, 0]) : m.stack(rows) };
   }
-  const innerKey = {};
-  let y: Value = Number.NaN;
-  let gradient: readonly Value[] = [];
-  let first = true;
-  const grad: LeafFn = (x) => {
-    const r = gradientValues(inner, f, x, innerKey, 'hessian');
-    if (first) {
-      y = primalValue(r.y);
-      gradient = r.gradient.map(primalValue);
-      first = false;
-    }
-    return r.gradient;
-  };
+  const { grad, first } = innerGradient(inner, f, 'hessian');
   const { jacobian } = jacobianValues(outer, grad, xs, key);
-  return { y, gradient, hessian: jacobian };
+  return { y: first.y, gradient: first.gradient, hessian: jacobian };
 }
