@@ -27,6 +27,13 @@ export class Buffer {
    */
   private slots: (Value | undefined)[] | null = null;
   private slotCount = 0;
+  /**
+   * Positions holding tracers that their trace packs into integers (`Trace.pack`), all of one
+   * trace: the packed id at each flat position, or -1. A packed position has no entry in `slots`.
+   */
+  private packedBy: Trace | null = null;
+  private packed: Int32Array | null = null;
+  private packedCount = 0;
 
   constructor(shapeOrData: number | Shape | Float64Array | NDArray) {
     if (typeof shapeOrData === 'number') {
@@ -55,6 +62,10 @@ export class Buffer {
   /** The element at flat index `i` (or at row `i`, column `j` of a matrix buffer). */
   get(i: number, j?: number): Value {
     const k = this.index(i, j);
+    if (this.packed !== null) {
+      const id = this.packed[k]!;
+      if (id >= 0) return this.packedBy!.unpack!(id);
+    }
     const s = this.slots?.[k];
     if (s !== undefined) return s;
     if (this.whole !== null) return m.get(m.reshape(this.whole, [this.size]), k);
@@ -74,9 +85,15 @@ export class Buffer {
     }
     noteWrite(this);
     if (v instanceof Tracer) {
-      this.setSlot(k, v);
+      if (!this.packSlot(k, v)) {
+        this.unpackSlot(k);
+        this.setSlot(k, v);
+      }
       v.trace.buffers.add(this);
-    } else if (this.whole === null) {
+      return;
+    }
+    this.unpackSlot(k);
+    if (this.whole === null) {
       this.data[k] = v as number;
       if (this.slots !== null && this.slots[k] !== undefined) this.clearSlot(k);
     } else {
@@ -92,6 +109,7 @@ export class Buffer {
       this.data.fill(v);
       this.whole = null;
       this.clearSlots();
+      this.clearPacked();
     } else throw new ShapeMismatchError(`buffer.fill: needs a scalar, got shape ${formatShape(shapeOf(v))}.`);
   }
 
@@ -105,6 +123,7 @@ export class Buffer {
     }
     noteWrite(this);
     this.clearSlots();
+    this.clearPacked();
     if (v instanceof Tracer) {
       this.whole = m.reshape(v, this.shape) as Tracer;
       this.whole.trace.buffers.add(this);
@@ -116,8 +135,9 @@ export class Buffer {
 
   /** The whole contents as a value of the buffer's shape (a fresh copy when plain). */
   read(): Value {
-    if (this.whole === null && this.slots === null) return fromData(this.data.slice(), this.shape);
-    if (this.slots === null) return this.whole!;
+    if (this.slots === null && this.packed === null) {
+      return this.whole ?? fromData(this.data.slice(), this.shape);
+    }
     const elements: Value[] = new Array(this.size);
     for (let k = 0; k < this.size; k++) elements[k] = this.get(k);
     return m.reshape(m.stack(elements), this.shape);
@@ -141,6 +161,20 @@ export class Buffer {
       } else {
         this.whole = null;
         this.data.set(plainData(p));
+      }
+    }
+    if (this.packedBy === trace) {
+      const packed = this.packed!;
+      this.clearPacked();
+      for (let k = 0; k < packed.length; k++) {
+        const id = packed[k]!;
+        if (id < 0) continue;
+        const p = trace.primal(trace.unpack!(id));
+        if (this.whole === null && typeof p === 'number') this.data[k] = p;
+        else {
+          this.setSlot(k, p);
+          if (p instanceof Tracer) p.trace.buffers.add(this);
+        }
       }
     }
     const slots = this.slots;
@@ -175,6 +209,7 @@ export class Buffer {
 
   private endedTrace(): Trace | null {
     if (this.whole !== null && !this.whole.trace.active) return this.whole.trace;
+    if (this.packedBy !== null && !this.packedBy.active) return this.packedBy;
     if (this.slots !== null) {
       for (const v of this.slots) if (v instanceof Tracer && !v.trace.active) return v.trace;
     }
@@ -183,7 +218,13 @@ export class Buffer {
 
   /** @internal */
   snapshot(): BufferSnapshot {
-    return { data: this.data.slice(), whole: this.whole, slots: this.slots?.slice() ?? null };
+    return {
+      data: this.data.slice(),
+      whole: this.whole,
+      slots: this.slots?.slice() ?? null,
+      packedBy: this.packedBy,
+      packed: this.packed?.slice() ?? null,
+    };
   }
 
   /** @internal */
@@ -194,6 +235,39 @@ export class Buffer {
     this.slotCount = 0;
     if (this.slots !== null) for (const v of this.slots) if (v !== undefined) this.slotCount++;
     if (this.slotCount === 0) this.slots = null;
+    this.packedBy = s.packedBy;
+    this.packed = s.packed?.slice() ?? null;
+    this.packedCount = 0;
+    if (this.packed !== null) for (const id of this.packed) if (id >= 0) this.packedCount++;
+    if (this.packedCount === 0) this.clearPacked();
+  }
+
+  /** Keeps `v` packed at `k` if its trace packs it and no other trace's tracers are packed here. */
+  private packSlot(k: number, v: Tracer): boolean {
+    const t = v.trace;
+    if (t.pack === undefined || (this.packedBy !== null && this.packedBy !== t)) return false;
+    const id = t.pack(v);
+    if (id < 0 || id > 0x7fffffff) return false;
+    if (this.slots !== null && this.slots[k] !== undefined) this.clearSlot(k);
+    if (this.packed === null) {
+      this.packed = new Int32Array(this.size).fill(-1);
+      this.packedBy = t;
+    }
+    if (this.packed[k]! < 0) this.packedCount++;
+    this.packed[k] = id;
+    return true;
+  }
+
+  private unpackSlot(k: number): void {
+    if (this.packed === null || this.packed[k]! < 0) return;
+    this.packed[k] = -1;
+    if (--this.packedCount === 0) this.clearPacked();
+  }
+
+  private clearPacked(): void {
+    this.packedBy = null;
+    this.packed = null;
+    this.packedCount = 0;
   }
 
   private setSlot(k: number, v: Value): void {
@@ -227,6 +301,8 @@ export interface BufferSnapshot {
   readonly data: Float64Array;
   readonly whole: Tracer | null;
   readonly slots: readonly (Value | undefined)[] | null;
+  readonly packedBy: Trace | null;
+  readonly packed: Int32Array | null;
 }
 
 /** A new library-managed buffer: of length n, of a shape, or holding a copy of an array. */

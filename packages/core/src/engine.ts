@@ -82,7 +82,14 @@ export type Backend = Engine | SecondOrder;
 
 export { Trace, Tracer, bind, withTrace, primalValue, shapeOf, isTracer } from './trace.js';
 export type { Value } from './trace.js';
-export type { Primitive, PrimitiveName, PrimitiveParams, Tangent, AnyPrimitive } from './primitive.js';
+export type {
+  Primitive,
+  PrimitiveName,
+  PrimitiveParams,
+  ScalarRule,
+  Tangent,
+  AnyPrimitive,
+} from './primitive.js';
 export { primitives } from './primitives/index.js';
 export { NestingError, UnsupportedOperatorError } from './errors.js';
 export { handOver } from './ownership.js';

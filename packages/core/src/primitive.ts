@@ -45,6 +45,23 @@ export interface Primitive<N extends PrimitiveName = PrimitiveName> {
     params: PrimitiveParams[N],
     needs: readonly boolean[],
   ): readonly Tangent[];
+  /** Present on elementwise primitives of one or two arguments: the op on plain numbers. */
+  readonly scalar?: ScalarRule;
+}
+
+/**
+ * An elementwise primitive on plain numbers, with its local partial derivatives at a point: an
+ * engine can record a scalar op as two numbers instead of keeping its arguments and calling
+ * `vjp` (the tape's scalar path). Unary primitives ignore `b`. A `null` partial is always zero.
+ * Both partials agree with `jvp` and `vjp` at every point; the rule property tests check it.
+ */
+export interface ScalarRule {
+  /** The output at (a, b): the same number `impl` gives. */
+  readonly f: (a: number, b: number) => number;
+  /** ∂y/∂a at (a, b), given the output y. */
+  readonly da: ((a: number, b: number, y: number) => number) | null;
+  /** ∂y/∂b at (a, b), given the output y. */
+  readonly db: ((a: number, b: number, y: number) => number) | null;
 }
 
 export type AnyPrimitive = { [N in PrimitiveName]: Primitive<N> }[PrimitiveName];

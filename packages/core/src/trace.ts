@@ -64,6 +64,14 @@ export abstract class Trace {
   /** The value one level down: what this tracer's primal is (plain, or a tracer of an outer trace). */
   abstract primal(t: Tracer): Value;
 
+  /**
+   * Optional: a tracer of this trace as a non-negative integer, or -1 when it cannot be packed.
+   * A buffer keeps packed tracers as numbers and unpacks them when read, so a loop that writes
+   * one slot after another keeps no tracer objects alive. `unpack(pack(t))` must behave as `t`.
+   */
+  pack?(t: Tracer): number;
+  unpack?(id: number): Tracer;
+
   /** Ends the trace: its tracers become unusable and the buffers it wrote hold primal values again. */
   finish(): void {
     this.active = false;

@@ -262,6 +262,71 @@ describe('the journal: every evaluation of f starts from the state the call bega
   });
 });
 
+describe('packed slots: a tape keeps its plain-number tracers in a buffer as integers', () => {
+  test("an inner trace that cannot pack writes beside the outer tape's packed slots", () => {
+    // Outer tape: b₀ ← x². Inner Jacobian by dual numbers, one evaluation per column, each
+    // starting from b₀ = x² (packed), b₁ = 0:  b₁ ← b₀·y₀·y₁; b₀ ← y₁; g = (b₁, b₀·y₀).
+    // g = (x²y₀y₁, y₁y₀), J = [[x²y₁, x²y₀], [y₁, y₀]] = [[2x², x²], [2, 1]] at y = (1, 2);
+    // b₁ = 2x² after it, so f = sum(J)·b₁ = (3x² + 3)·2x², f' = 24x³ + 12x.
+    const b = buffer(2);
+    const f = (x: m.Value) => {
+      b.set(0, m.mul(x, x));
+      const g = (y: m.Value) => {
+        b.set(1, m.mul(m.mul(b.get(0), m.get(y, 0)), m.get(y, 1)));
+        b.set(0, m.get(y, 1));
+        return m.stack([b.get(1), m.mul(b.get(0), m.get(y, 0))]);
+      };
+      const engine = dual();
+      const J = jacobian(g, engine, vec(1, 2)) as m.Value;
+      expect(engine.evaluations).toBe(2);
+      return m.mul(m.sum(J), b.get(1));
+    };
+    for (const x of [0.5, -1.25, 2]) {
+      expect(derivative(f, tape(), x)).toBeCloseTo(24 * x ** 3 + 12 * x, 12);
+      expect(b.read()).toEqual(vec(2, 2 * x * x));
+    }
+  });
+
+  test("an inner tape writes beside an outer tape's packed slots; both settle to numbers", () => {
+    // b₀ ← x² (outer); inner: b₁ ← y·b₀, g = b₁·y = x²y², g'(2) = 4x²; f = g'·b₀ = 4x⁴.
+    const b = buffer(2);
+    const f = (x: m.Value) => {
+      b.set(0, m.mul(x, x));
+      const inner = derivative(
+        (y: m.Value) => {
+          b.set(1, m.mul(y, b.get(0)));
+          return m.mul(b.get(1), y);
+        },
+        tape(),
+        2,
+      ) as m.Value;
+      return m.mul(inner, b.get(0));
+    };
+    for (const x of [0.5, 1.5]) {
+      expect(derivative(f, tape(), x)).toBeCloseTo(16 * x ** 3, 12);
+      expect(b.read()).toEqual(vec(x * x, 2 * x * x));
+    }
+  });
+
+  test('a slot rewritten with a plain number, a fill and an assign drop the packed tracers', () => {
+    const b = buffer(3);
+    const f = (x: m.Value) => {
+      b.set(0, m.mul(x, 2));
+      b.set(1, m.mul(x, 3));
+      b.set(1, 4);
+      const first = m.add(b.get(0), b.get(1));
+      b.fill(m.mul(x, x));
+      const second = m.sum(b.read());
+      b.set(2, m.mul(x, 5));
+      b.assign(vec(1, 1, 1));
+      return m.add(m.add(first, second), m.sum(b.read()));
+    };
+    // first = 2x + 4, second = 3x², then 3: f' = 2 + 6x
+    expect(derivative(f, tape(), 1.5)).toBe(2 + 6 * 1.5);
+    expect(b.read()).toEqual(vec(1, 1, 1));
+  });
+});
+
 describe('a plain Float64Array cannot hold a traced value', () => {
   test.each(engines)('writing one into it throws TracedValueError on %s', (_name, engine) => {
     const plain = new Float64Array(1);

@@ -423,3 +423,71 @@ describe('rules that must give a zero derivative', () => {
     expect(primitives.where.jvp([Float64Array.of(1, 1), null, null], [c, a, b], out, none)).toBeNull();
   });
 });
+
+describe('scalar rules: the op on plain numbers and its partials', () => {
+  const elementwise = [
+    'abs',
+    'add',
+    'cos',
+    'div',
+    'equal',
+    'exp',
+    'greater',
+    'greaterEqual',
+    'less',
+    'lessEqual',
+    'log',
+    'maximum',
+    'minimum',
+    'mul',
+    'neg',
+    'pow',
+    'sigmoid',
+    'sign',
+    'sin',
+    'sqrt',
+    'square',
+    'sub',
+    'tan',
+    'tanh',
+  ];
+
+  test('every elementwise primitive of one or two arguments has one, and no other primitive', () => {
+    expect(names.filter((n) => primitives[n].scalar !== undefined).sort()).toEqual([...elementwise].sort());
+  });
+
+  describe.each(elementwise as PrimitiveName[])('%s', (name) => {
+    const prim = primitives[name] as Primitive<PrimitiveName>;
+    const domain = domains[name] as Domain<PrimitiveName>;
+    const r = rng([...name].reduce((h, c) => h * 17 + c.charCodeAt(0), 3));
+    const cases = [1, 2, 3, 4, 5, 6]
+      .flatMap(() => domain.cases(r))
+      .filter((c) => c.args.every((a) => typeof a === 'number'));
+
+    test('has scalar cases to check', () => {
+      expect(cases.length).toBeGreaterThan(0);
+    });
+
+    test.each(cases.map((c) => [c.label, c] as const))('%s', (_label, c) => {
+      const rule = prim.scalar!;
+      const args = c.args as number[];
+      const active = c.active ?? args.map(() => true);
+      const [a, b = 0] = args;
+      const y = rule.f(a!, b);
+      expect(Object.is(y, prim.impl(args, c.params))).toBe(true);
+      [rule.da, rule.db].slice(0, args.length).forEach((partial, i) => {
+        const unit = args.map((_, j) => (j === i ? 1 : null));
+        const jvp = prim.jvp(unit, args, y, c.params);
+        const byJvp = jvp === null ? 0 : data(jvp)[0]!;
+        const d = partial === null ? 0 : partial(a!, b, y);
+        expect(typeof d).toBe('number');
+        expect(Math.abs(d - byJvp)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(byJvp)));
+        if (active[i] && !domain.zeroDerivative) {
+          const dirs = args.map((_, j) => (j === i ? 1 : null));
+          expectClose(Float64Array.of(d), centralDifference(prim, args, dirs, c.params), 1e-6);
+        }
+        if (domain.zeroDerivative) expect(partial).toBeNull();
+      });
+    });
+  });
+});

@@ -1,9 +1,11 @@
 /**
  * The tape: a reverse-mode engine. A forward pass records each primitive applied to this
- * trace's values; the backward pass walks the records in reverse, applying each primitive's
- * VJP rule. The adjoints live in a per-call array indexed by record, so nothing accumulates
- * across calls, and the walk is a loop, so a long chain cannot overflow the stack. The rules
- * are portable math: run under an outer trace, they give second derivatives.
+ * trace's values; the backward pass walks the records in reverse. An elementwise op on plain
+ * numbers is recorded as its local partials (scalar code allocates only the tracers it returns);
+ * any other op keeps its arguments and runs the primitive's VJP rule. Adjoints live in per-call
+ * arrays indexed by slot, so nothing accumulates across calls, and the walk is a loop, so a long
+ * chain cannot overflow the stack. The rules are portable math: run under an outer trace, they
+ * give second derivatives.
  */
 import {
   type AnyPrimitive,
@@ -13,6 +15,8 @@ import {
   type PrimitiveName,
   type PrimitiveParams,
   type Primitive,
+  type PrepKey,
+  type ScalarRule,
   Trace,
   Tracer,
   type Value,
@@ -23,28 +27,43 @@ import * as m from '@diffint/core/math';
 
 type Shape = readonly number[];
 
+const scalarShape: Shape = shapeOf(0);
+
+/** What a slot holds: an input, a scalar record, or a general record (low two bits). */
+const INPUT = 0;
+const SCALAR = 1;
+const GENERAL = 2;
+/** Set when the slot's primal is a plain number, kept in `TapeTrace.numbers`. */
+const PLAIN = 4;
+
+/** Flags of a slot's adjoint in the backward pass: a number in `sadj`, a value in the map, or both. */
+const IN_SADJ = 1;
+const IN_MAP = 2;
+
 /**
- * A value of the tape. A tracer made by a primitive is also its record: the primitive, its
- * arguments and its output — one object per recorded op, which keeps scalar code cheap.
+ * A value of the tape: an index into the trace's slots. Nothing of the op that made it is kept
+ * here, so a tracer the user drops dies young; the trace keeps what the backward pass needs.
  */
 class TapeTracer extends Tracer {
   constructor(
     readonly trace: TapeTrace,
-    /** The value one level down: plain, or a tracer of an outer differentiation. */
-    readonly primal: Value,
     readonly shape: Shape,
-    /** Index of the adjoint slot: inputs first, then one per record. */
+    /** Index of the slot: inputs and records in the order they were made. */
     readonly id: number,
-    /** The primitive that made it (null for an input), with its arguments and parameters. */
-    readonly prim: AnyPrimitive | null,
-    readonly args: readonly Value[],
-    readonly params: PrimitiveParams[PrimitiveName] | null,
+    /** The primal, unless it is a plain number (kept unboxed in the trace's `numbers`). */
+    readonly boxed: Value | undefined,
   ) {
     super();
   }
 }
 
-const noArgs: readonly Value[] = [];
+/** An op recorded with its arguments, for the primitive's VJP rule. */
+interface GeneralRecord {
+  readonly prim: AnyPrimitive;
+  readonly args: readonly Value[];
+  readonly params: PrimitiveParams[PrimitiveName];
+  readonly out: TapeTracer;
+}
 
 /** `needs` arrays for the VJP rules, shared by arity and mask, so the backward pass allocates none. */
 const needsTable: boolean[][][] = [0, 1, 2, 3].map((arity) =>
@@ -53,13 +72,40 @@ const needsTable: boolean[][][] = [0, 1, 2, 3].map((arity) =>
   ),
 );
 
+/**
+ * One recording. Slots are columns of typed arrays. An elementwise op on plain numbers (the
+ * scalar path) stores its output and its local partials as numbers, so scalar code allocates
+ * nothing per op but the tracer it returns; every other op (arrays, or values of an outer
+ * differentiation) keeps a record with its arguments and runs the VJP rule backwards.
+ */
 class TapeTrace extends Trace {
   readonly engine = 'tape';
-  readonly records: TapeTracer[] = [];
+  /** Slots used: inputs, then records. */
   slots = 0;
+  records = 0;
+  kind: Uint8Array;
+  /** Primal of each plain-number slot. */
+  numbers: Float64Array;
+  /** Scalar records: the argument slots (-1 for a constant or a zero partial) and the partials. */
+  arg0: Int32Array;
+  arg1: Int32Array;
+  d0: Float64Array;
+  d1: Float64Array;
+  readonly general: GeneralRecord[] = [];
+
+  /** `capacity`: the slots expected (the previous recording's count), so the columns rarely grow. */
+  constructor(capacity: number) {
+    super();
+    this.kind = new Uint8Array(capacity);
+    this.numbers = new Float64Array(capacity);
+    this.arg0 = new Int32Array(capacity);
+    this.arg1 = new Int32Array(capacity);
+    this.d0 = new Float64Array(capacity);
+    this.d1 = new Float64Array(capacity);
+  }
 
   input(x: Value): TapeTracer {
-    return new TapeTracer(this, x, shapeOf(x), this.slots++, null, noArgs, null);
+    return this.slotFor(INPUT, x);
   }
 
   process<N extends PrimitiveName>(
@@ -67,58 +113,187 @@ class TapeTrace extends Trace {
     args: readonly Value[],
     params: PrimitiveParams[N],
   ): Value {
+    const rule = prim.scalar;
+    if (rule !== undefined) {
+      const t = this.scalarOp(rule, args);
+      if (t !== null) return t;
+    }
     const out = bind(prim, this.primalsOf(args), params);
-    const t = new TapeTracer(this, out, shapeOf(out), this.slots++, prim as AnyPrimitive, args, params);
-    this.records.push(t);
+    const t = this.slotFor(GENERAL, out);
+    this.general.push({ prim: prim as AnyPrimitive, args, params, out: t });
+    this.records++;
     return t;
   }
 
   primal(t: Tracer): Value {
-    return (t as TapeTracer).primal;
+    const b = (t as TapeTracer).boxed;
+    return b !== undefined ? b : this.numbers[(t as TapeTracer).id]!;
+  }
+
+  /** A plain-number slot packs as its index, so a buffer can keep it without the tracer. */
+  override pack(t: Tracer): number {
+    const tt = t as TapeTracer;
+    return tt.boxed === undefined ? tt.id : -1;
+  }
+
+  override unpack(id: number): Tracer {
+    return new TapeTracer(this, scalarShape, id, undefined);
+  }
+
+  /** Records an elementwise op whose arguments are plain numbers or this trace's plain-number slots; null otherwise. */
+  private scalarOp(rule: ScalarRule, args: readonly Value[]): TapeTracer | null {
+    const x = args[0];
+    let a: number;
+    let s0 = -1;
+    if (typeof x === 'number') a = x;
+    else if (x instanceof TapeTracer && x.trace === this && x.boxed === undefined) {
+      s0 = x.id;
+      a = this.numbers[s0]!;
+    } else return null;
+    let b = 0;
+    let s1 = -1;
+    if (args.length === 2) {
+      const y = args[1];
+      if (typeof y === 'number') b = y;
+      else if (y instanceof TapeTracer && y.trace === this && y.boxed === undefined) {
+        s1 = y.id;
+        b = this.numbers[s1]!;
+      } else return null;
+    }
+    const out = rule.f(a, b);
+    const s = this.next(SCALAR | PLAIN);
+    this.numbers[s] = out;
+    if (s0 >= 0 && rule.da !== null) {
+      this.arg0[s] = s0;
+      this.d0[s] = rule.da(a, b, out);
+    } else this.arg0[s] = -1;
+    if (s1 >= 0 && rule.db !== null) {
+      this.arg1[s] = s1;
+      this.d1[s] = rule.db(a, b, out);
+    } else this.arg1[s] = -1;
+    this.records++;
+    return new TapeTracer(this, scalarShape, s, undefined);
+  }
+
+  private slotFor(kind: number, primal: Value): TapeTracer {
+    if (typeof primal === 'number') {
+      const s = this.next(kind | PLAIN);
+      this.numbers[s] = primal;
+      return new TapeTracer(this, scalarShape, s, undefined);
+    }
+    return new TapeTracer(this, shapeOf(primal), this.next(kind), primal);
+  }
+
+  private next(kind: number): number {
+    const s = this.slots;
+    if (s === this.kind.length) this.grow();
+    this.kind[s] = kind;
+    this.slots = s + 1;
+    return s;
+  }
+
+  private grow(): void {
+    const n = this.kind.length * 2;
+    const more = <T extends Uint8Array | Int32Array | Float64Array>(a: T, make: new (n: number) => T): T => {
+      const b = new make(n);
+      b.set(a);
+      return b;
+    };
+    this.kind = more(this.kind, Uint8Array);
+    this.numbers = more(this.numbers, Float64Array);
+    this.arg0 = more(this.arg0, Int32Array);
+    this.arg1 = more(this.arg1, Int32Array);
+    this.d0 = more(this.d0, Float64Array);
+    this.d1 = more(this.d1, Float64Array);
   }
 
   private primalsOf(args: readonly Value[]): Value[] {
     const primals = new Array<Value>(args.length);
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
-      primals[i] = a instanceof TapeTracer && a.trace === this ? a.primal : a;
+      primals[i] = a instanceof TapeTracer && a.trace === this ? this.primal(a) : a;
     }
     return primals;
   }
 
-  /** The adjoint slot of an argument, or -1 for a constant (plain, or another trace's value). */
+  /** The slot of an argument, or -1 for a constant (plain, or another trace's value). */
   private slotOf(a: Value): number {
     return a instanceof TapeTracer && a.trace === this ? a.id : -1;
   }
 
-  /** The adjoints of the inputs for one output cotangent. */
+  /**
+   * The adjoints of the inputs for one output cotangent. A plain-number slot keeps a plain
+   * adjoint unboxed in `sadj`; anything else (arrays, values of an outer differentiation) is
+   * kept in a map. Both may hold a part of one slot's adjoint.
+   */
   backward(inputs: readonly TapeTracer[], ys: readonly Value[], cotangent: readonly Value[]): Value[] {
-    const adj = new Array<Value | undefined>(this.slots);
-    const accumulate = (id: number, g: Value) => {
-      const prev = adj[id];
-      adj[id] = prev === undefined ? g : m.add(prev, g);
+    const n = this.slots;
+    const { kind, arg0, arg1, d0, d1, general } = this;
+    const sadj = new Float64Array(n);
+    const held = new Uint8Array(n);
+    const adj = new Map<number, Value>();
+    const accumulate = (s: number, g: Value) => {
+      if (typeof g === 'number' && (kind[s]! & PLAIN) !== 0) {
+        sadj[s] = sadj[s]! + g;
+        held[s]! |= IN_SADJ;
+      } else {
+        const prev = adj.get(s);
+        adj.set(s, prev === undefined ? g : m.add(prev, g));
+        held[s]! |= IN_MAP;
+      }
+    };
+    const adjointOf = (s: number): Value | undefined => {
+      const h = held[s]!;
+      if (h === 0) return undefined;
+      if (h === IN_SADJ) return sadj[s]!;
+      const boxed = adj.get(s)!;
+      return h === IN_MAP ? boxed : m.add(boxed, sadj[s]!);
     };
     ys.forEach((y, j) => {
-      const id = this.slotOf(y);
-      if (id >= 0) accumulate(id, cotangent[j]!);
+      const s = this.slotOf(y);
+      if (s >= 0) accumulate(s, cotangent[j]!);
     });
-    for (let r = this.records.length - 1; r >= 0; r--) {
-      const rec = this.records[r]!;
-      const g = adj[rec.id];
+    let next = general.length - 1;
+    for (let s = n - 1; s >= 0; s--) {
+      const k = kind[s]! & 3;
+      if (k === INPUT) continue;
+      if (k === SCALAR) {
+        const h = held[s]!;
+        if (h === 0) continue;
+        const i0 = arg0[s]!;
+        const i1 = arg1[s]!;
+        if (h === IN_SADJ) {
+          const g = sadj[s]!;
+          if (i0 >= 0) {
+            sadj[i0] = sadj[i0]! + g * d0[s]!;
+            held[i0]! |= IN_SADJ;
+          }
+          if (i1 >= 0) {
+            sadj[i1] = sadj[i1]! + g * d1[s]!;
+            held[i1]! |= IN_SADJ;
+          }
+        } else {
+          const g = adjointOf(s)!;
+          if (i0 >= 0) accumulate(i0, m.mul(g, d0[s]!));
+          if (i1 >= 0) accumulate(i1, m.mul(g, d1[s]!));
+        }
+        continue;
+      }
+      const rec = general[next--]!;
+      const g = adjointOf(s);
       if (g === undefined) continue;
-      adj[rec.id] = undefined;
       const { args } = rec;
       let mask = 0;
       for (let i = 0; i < args.length; i++) if (this.slotOf(args[i]!) >= 0) mask |= 1 << i;
       const needs = needsTable[args.length]?.[mask] ?? args.map((a) => this.slotOf(a) >= 0);
       const prim = rec.prim as Primitive<PrimitiveName>;
-      const gs = prim.vjp(g, this.primalsOf(args), rec.primal, rec.params!, needs);
+      const gs = prim.vjp(g, this.primalsOf(args), this.primal(rec.out), rec.params, needs);
       for (let i = 0; i < args.length; i++) {
         const gi = gs[i];
         if (gi != null && needs[i]) accumulate((args[i] as TapeTracer).id, gi);
       }
     }
-    return inputs.map((x) => adj[x.id] ?? m.zeros(x.shape));
+    return inputs.map((x) => adjointOf(x.id) ?? m.zeros(x.shape));
   }
 }
 
@@ -134,6 +309,8 @@ export interface TapeEngine extends Engine {
 /** The native reverse-mode engine, in float64. */
 export function tape(_options: TapeOptions = {}): TapeEngine {
   let lastTapeLength = 0;
+  /** Slots of each preparation's last recording: the next one allocates its columns once. */
+  const capacities = new WeakMap<PrepKey, number>();
   const engine: TapeEngine = {
     kind: 'engine',
     name: 'tape',
@@ -142,8 +319,8 @@ export function tape(_options: TapeOptions = {}): TapeEngine {
     get lastTapeLength() {
       return lastTapeLength;
     },
-    pullback(f: LeafFn, xs, cotangents): BatchResult {
-      const trace = new TapeTrace();
+    pullback(f: LeafFn, xs, cotangents, key): BatchResult {
+      const trace = new TapeTrace(capacities.get(key) ?? 64);
       let inputs: TapeTracer[];
       let ys: readonly Value[];
       try {
@@ -152,8 +329,9 @@ export function tape(_options: TapeOptions = {}): TapeEngine {
       } finally {
         trace.finish();
       }
-      lastTapeLength = trace.records.length;
-      const primals = ys.map((y) => (y instanceof TapeTracer && y.trace === trace ? y.primal : y));
+      lastTapeLength = trace.records;
+      capacities.set(key, Math.max(64, trace.slots));
+      const primals = ys.map((y) => (y instanceof TapeTracer && y.trace === trace ? trace.primal(y) : y));
       const results = cotangents(primals).map((ct) => trace.backward(inputs, ys, ct));
       return { ys: primals, results };
     },

@@ -11,7 +11,8 @@ export type NoParams = Record<never, never>;
 
 /**
  * An elementwise unary primitive whose derivative is `dydx(x, y)` (y the output): both rules
- * multiply by it. `dydx` is portable math, so the rules differentiate again.
+ * multiply by it. `dydx` is portable math, so the rules differentiate again; on plain numbers
+ * it gives a plain number, which is the scalar rule's partial.
  */
 export function defineUnary<N extends NamesWithNoParams>(
   name: N,
@@ -25,6 +26,11 @@ export function defineUnary<N extends NamesWithNoParams>(
     shape: ([s]) => s!,
     jvp: ([t], [x], y) => (dydx === null || t == null ? null : m.mul(t, dydx(x!, y))),
     vjp: (ct, [x], y) => [dydx === null ? null : m.mul(ct, dydx(x!, y))],
+    scalar: {
+      f: (x) => f(x),
+      da: dydx === null ? null : (x, _b, y) => dydx(x, y) as number,
+      db: null,
+    },
   } as Primitive<N>;
 }
 
@@ -66,5 +72,10 @@ export function defineBinary<N extends NamesWithNoParams>(
       needs[0] && da !== null ? toArgShape(m.mul(ct, da(a!, b!, y)), a!) : null,
       needs[1] && db !== null ? toArgShape(m.mul(ct, db(a!, b!, y)), b!) : null,
     ],
+    scalar: {
+      f,
+      da: da === null ? null : (a, b, y) => da(a, b, y) as number,
+      db: db === null ? null : (a, b, y) => db(a, b, y) as number,
+    },
   } as Primitive<N>;
 }

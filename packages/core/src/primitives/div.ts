@@ -1,11 +1,13 @@
 import { type BinaryLoop, binaryKernel, broadcastShapes } from '../kernels.js';
 import * as m from '../math/ops.js';
-import type { Primitive } from '../primitive.js';
+import type { Primitive, ScalarRule } from '../primitive.js';
 import { type NoParams, toArgShape, toShapeOf } from './define.js';
 
 const divLoop: BinaryLoop = (out, x, sx, y, sy) => {
   for (let i = 0; i < out.length; i++) out[i] = x[i * sx]! / y[i * sy]!;
 };
+
+const scalar: ScalarRule = { f: (x, y) => x / y, da: (_a, b) => 1 / b, db: (_a, b, y) => -y / b };
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -16,7 +18,7 @@ declare module '../primitive.js' {
 /** a / b elementwise, broadcasting. d(a/b) = (da - (a/b)·db) / b. */
 export const div: Primitive<'div'> = {
   name: 'div',
-  impl: ([a, b]) => binaryKernel('div', a!, b!, (x, y) => x / y, divLoop),
+  impl: ([a, b]) => binaryKernel('div', a!, b!, scalar.f, divLoop),
   shape: ([sa, sb]) => broadcastShapes('div', sa!, sb!),
   jvp: ([ta, tb], [, b], y) => {
     const num = ta == null ? m.neg(m.mul(tb!, y)) : tb == null ? ta : m.sub(ta, m.mul(tb, y));
@@ -26,4 +28,5 @@ export const div: Primitive<'div'> = {
     const ctb = m.div(ct, b!);
     return [needs[0] ? toArgShape(ctb, a!) : null, needs[1] ? toArgShape(m.neg(m.mul(ctb, y)), b!) : null];
   },
+  scalar,
 };

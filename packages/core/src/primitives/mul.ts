@@ -1,11 +1,13 @@
 import { type BinaryLoop, binaryKernel, broadcastShapes } from '../kernels.js';
 import * as m from '../math/ops.js';
-import type { Primitive } from '../primitive.js';
+import type { Primitive, ScalarRule } from '../primitive.js';
 import { type NoParams, toArgShape, toShapeOf } from './define.js';
 
 const mulLoop: BinaryLoop = (out, x, sx, y, sy) => {
   for (let i = 0; i < out.length; i++) out[i] = x[i * sx]! * y[i * sy]!;
 };
+
+const scalar: ScalarRule = { f: (x, y) => x * y, da: (_a, b) => b, db: (a) => a };
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -16,7 +18,7 @@ declare module '../primitive.js' {
 /** a · b elementwise, broadcasting. */
 export const mul: Primitive<'mul'> = {
   name: 'mul',
-  impl: ([a, b]) => binaryKernel('mul', a!, b!, (x, y) => x * y, mulLoop),
+  impl: ([a, b]) => binaryKernel('mul', a!, b!, scalar.f, mulLoop),
   shape: ([sa, sb]) => broadcastShapes('mul', sa!, sb!),
   jvp: ([ta, tb], [a, b], y) => {
     const t = ta == null ? m.mul(a!, tb!) : tb == null ? m.mul(ta, b!) : m.add(m.mul(ta, b!), m.mul(a!, tb));
@@ -26,4 +28,5 @@ export const mul: Primitive<'mul'> = {
     needs[0] ? toArgShape(m.mul(ct, b!), a!) : null,
     needs[1] ? toArgShape(m.mul(ct, a!), b!) : null,
   ],
+  scalar,
 };

@@ -1,11 +1,13 @@
 import { type BinaryLoop, binaryKernel, broadcastShapes } from '../kernels.js';
 import * as m from '../math/ops.js';
-import type { Primitive } from '../primitive.js';
+import type { Primitive, ScalarRule } from '../primitive.js';
 import { type NoParams, toArgShape, toShapeOf } from './define.js';
 
 const subLoop: BinaryLoop = (out, x, sx, y, sy) => {
   for (let i = 0; i < out.length; i++) out[i] = x[i * sx]! - y[i * sy]!;
 };
+
+const scalar: ScalarRule = { f: (x, y) => x - y, da: () => 1, db: () => -1 };
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -16,11 +18,12 @@ declare module '../primitive.js' {
 /** a - b, broadcasting. */
 export const sub: Primitive<'sub'> = {
   name: 'sub',
-  impl: ([a, b]) => binaryKernel('sub', a!, b!, (x, y) => x - y, subLoop),
+  impl: ([a, b]) => binaryKernel('sub', a!, b!, scalar.f, subLoop),
   shape: ([sa, sb]) => broadcastShapes('sub', sa!, sb!),
   jvp: ([ta, tb], _p, y) => toShapeOf(ta == null ? m.neg(tb!) : tb == null ? ta : m.sub(ta, tb), y),
   vjp: (ct, [a, b], _y, _p, needs) => [
     needs[0] ? toArgShape(ct, a!) : null,
     needs[1] ? toArgShape(m.neg(ct), b!) : null,
   ],
+  scalar,
 };
