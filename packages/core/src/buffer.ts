@@ -34,6 +34,10 @@ export class Buffer {
   private packedBy: Trace | null = null;
   private packed: Int32Array | null = null;
   private packedCount = 0;
+  /** @internal The open journals had all noted this buffer when `journalEpoch` had this value. */
+  noted = -1;
+  /** The trace of the last traced write, already told about this buffer (cleared when it settles). */
+  private writtenBy: Trace | null = null;
 
   constructor(shapeOrData: number | Shape | Float64Array | NDArray) {
     if (typeof shapeOrData === 'number') {
@@ -89,7 +93,10 @@ export class Buffer {
         this.unpackSlot(k);
         this.setSlot(k, v);
       }
-      v.trace.buffers.add(this);
+      if (this.writtenBy !== v.trace) {
+        v.trace.buffers.add(this);
+        this.writtenBy = v.trace;
+      }
       return;
     }
     this.unpackSlot(k);
@@ -153,6 +160,7 @@ export class Buffer {
 
   /** @internal Replaces the values of `trace` by their primals (called when the trace ends). */
   settle(trace: Trace): void {
+    if (this.writtenBy === trace) this.writtenBy = null;
     if (this.whole !== null && this.whole.trace === trace) {
       const p = trace.primal(this.whole);
       if (p instanceof Tracer) {
@@ -333,6 +341,7 @@ export class Journal {
   close(): void {
     const i = journals.lastIndexOf(this);
     if (i >= 0) journals.splice(i, 1);
+    journalEpoch++;
     if (this.afterFirst === null) return;
     for (const [b, s] of this.before) {
       b.restore(this.afterFirst.get(b) ?? s);
@@ -347,14 +356,19 @@ export class Journal {
 }
 
 const journals: Journal[] = [];
+/** Changes whenever a journal opens or closes: a buffer noted in this epoch needs no new note. */
+let journalEpoch = 0;
 
 /** Opens a journal; every buffer written until it is closed is recorded in it. */
 export function openJournal(): Journal {
   const j = new Journal();
   journals.push(j);
+  journalEpoch++;
   return j;
 }
 
 function noteWrite(b: Buffer): void {
+  if (b.noted === journalEpoch) return;
   for (let i = 0; i < journals.length; i++) journals[i]!.note(b);
+  b.noted = journalEpoch;
 }

@@ -86,6 +86,7 @@ export type {
   Primitive,
   PrimitiveName,
   PrimitiveParams,
+  ScalarEval,
   ScalarRule,
   Tangent,
   AnyPrimitive,

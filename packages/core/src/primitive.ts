@@ -50,18 +50,21 @@ export interface Primitive<N extends PrimitiveName = PrimitiveName> {
 }
 
 /**
- * An elementwise primitive on plain numbers, with its local partial derivatives at a point: an
- * engine can record a scalar op as two numbers instead of keeping its arguments and calling
- * `vjp` (the tape's scalar path). Unary primitives ignore `b`. A `null` partial is always zero.
- * Both partials agree with `jvp` and `vjp` at every point; the rule property tests check it.
+ * The op at (a, b) on plain numbers (unary ops ignore b): writes the output to `out[0]` — the
+ * number `impl` gives — and the partial derivatives ∂y/∂a, ∂y/∂b to `out[1]`, `out[2]`. One
+ * call per op and no boxed results, so an engine can record a scalar op as numbers.
+ */
+export type ScalarEval = (a: number, b: number, out: Float64Array) => void;
+
+/**
+ * An elementwise primitive on plain numbers with its local partials: an engine records a scalar
+ * op as numbers instead of keeping its arguments and calling `vjp` (the tape's scalar path).
+ * The partials agree with `jvp` and `vjp` at every point; the rule property tests check it.
  */
 export interface ScalarRule {
-  /** The output at (a, b): the same number `impl` gives. */
-  readonly f: (a: number, b: number) => number;
-  /** ∂y/∂a at (a, b), given the output y. */
-  readonly da: ((a: number, b: number, y: number) => number) | null;
-  /** ∂y/∂b at (a, b), given the output y. */
-  readonly db: ((a: number, b: number, y: number) => number) | null;
+  readonly eval: ScalarEval;
+  /** Piecewise constant (comparisons, sign): every partial is zero and no argument is recorded. */
+  readonly constant: boolean;
 }
 
 export type AnyPrimitive = { [N in PrimitiveName]: Primitive<N> }[PrimitiveName];

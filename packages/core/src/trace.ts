@@ -65,6 +65,12 @@ export abstract class Trace {
   abstract primal(t: Tracer): Value;
 
   /**
+   * Optional fast path for an elementwise primitive of one or two arguments (`b` undefined for
+   * one), called with no argument array: the result, or null to have `process` handle it.
+   */
+  processElementwise?(prim: Primitive, a: Value, b: Value | undefined): Value | null;
+
+  /**
    * Optional: a tracer of this trace as a non-negative integer, or -1 when it cannot be packed.
    * A buffer keeps packed tracers as numbers and unpacks them when read, so a loop that writes
    * one slot after another keeps no tracer objects alive. `unpack(pack(t))` must behave as `t`.
@@ -111,6 +117,31 @@ export function bind<N extends PrimitiveName>(
   if (top === null) return prim.impl(args as readonly Plain[], params);
   return top.process(prim, args, params);
 }
+
+/**
+ * `bind` for an elementwise primitive (no parameters) of one or two arguments (`b` undefined
+ * for one): the innermost trace may take it by `processElementwise`, with no argument array.
+ */
+export function bindElementwise(prim: Primitive, a: Value, b: Value | undefined): Value {
+  let top: Trace | null = null;
+  if (a instanceof Tracer) {
+    top = a.trace;
+    if (!top.active) throw new TraceEscapedError(top.engine, prim.name);
+  }
+  if (b instanceof Tracer) {
+    const t = b.trace;
+    if (!t.active) throw new TraceEscapedError(t.engine, prim.name);
+    if (top === null || t.id > top.id) top = t;
+  }
+  if (top === null) return prim.impl((b === undefined ? [a] : [a, b]) as Plain[], noParams as never);
+  if (top.processElementwise !== undefined) {
+    const out = top.processElementwise(prim, a, b);
+    if (out !== null) return out;
+  }
+  return top.process(prim, b === undefined ? [a] : [a, b], noParams as never);
+}
+
+const noParams = Object.freeze({});
 
 /** The plain primal of a value, through every level of tracing: use it for control flow. */
 export function primalValue(v: Value): Plain {

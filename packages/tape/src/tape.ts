@@ -65,6 +65,9 @@ interface GeneralRecord {
   readonly out: TapeTracer;
 }
 
+/** Where a scalar rule writes the output and partials of one op. */
+const scratch = new Float64Array(3);
+
 /** `needs` arrays for the VJP rules, shared by arity and mask, so the backward pass allocates none. */
 const needsTable: boolean[][][] = [0, 1, 2, 3].map((arity) =>
   Array.from({ length: 1 << arity }, (_, mask) =>
@@ -73,7 +76,52 @@ const needsTable: boolean[][][] = [0, 1, 2, 3].map((arity) =>
 );
 
 /**
- * One recording. Slots are columns of typed arrays. An elementwise op on plain numbers (the
+ * The columns of a recording, one entry per slot: what the slot holds (`INPUT`, `SCALAR` or
+ * `GENERAL`, with `PLAIN`), the primal of a plain-number slot, and for a scalar record its
+ * argument slots (-1: a constant or a zero partial) and partials. A few slots fit in small
+ * arrays on the JS heap; more share one allocation.
+ */
+class Columns {
+  readonly kind: Uint8Array;
+  readonly numbers: Float64Array;
+  readonly arg0: Int32Array;
+  readonly arg1: Int32Array;
+  readonly d0: Float64Array;
+  readonly d1: Float64Array;
+
+  constructor(
+    readonly capacity: number,
+    from?: Columns,
+  ) {
+    if (capacity <= 8) {
+      this.numbers = new Float64Array(capacity);
+      this.d0 = new Float64Array(capacity);
+      this.d1 = new Float64Array(capacity);
+      this.arg0 = new Int32Array(capacity);
+      this.arg1 = new Int32Array(capacity);
+      this.kind = new Uint8Array(capacity);
+    } else {
+      const all = new ArrayBuffer(33 * capacity);
+      this.numbers = new Float64Array(all, 0, capacity);
+      this.d0 = new Float64Array(all, 8 * capacity, capacity);
+      this.d1 = new Float64Array(all, 16 * capacity, capacity);
+      this.arg0 = new Int32Array(all, 24 * capacity, capacity);
+      this.arg1 = new Int32Array(all, 28 * capacity, capacity);
+      this.kind = new Uint8Array(all, 32 * capacity, capacity);
+    }
+    if (from !== undefined) {
+      this.numbers.set(from.numbers);
+      this.d0.set(from.d0);
+      this.d1.set(from.d1);
+      this.arg0.set(from.arg0);
+      this.arg1.set(from.arg1);
+      this.kind.set(from.kind);
+    }
+  }
+}
+
+/**
+ * One recording: the slot columns, and the records of general ops. An elementwise op on plain numbers (the
  * scalar path) stores its output and its local partials as numbers, so scalar code allocates
  * nothing per op but the tracer it returns; every other op (arrays, or values of an outer
  * differentiation) keeps a record with its arguments and runs the VJP rule backwards.
@@ -83,25 +131,13 @@ class TapeTrace extends Trace {
   /** Slots used: inputs, then records. */
   slots = 0;
   records = 0;
-  kind: Uint8Array;
-  /** Primal of each plain-number slot. */
-  numbers: Float64Array;
-  /** Scalar records: the argument slots (-1 for a constant or a zero partial) and the partials. */
-  arg0: Int32Array;
-  arg1: Int32Array;
-  d0: Float64Array;
-  d1: Float64Array;
+  columns: Columns;
   readonly general: GeneralRecord[] = [];
 
   /** `capacity`: the slots expected (the previous recording's count), so the columns rarely grow. */
   constructor(capacity: number) {
     super();
-    this.kind = new Uint8Array(capacity);
-    this.numbers = new Float64Array(capacity);
-    this.arg0 = new Int32Array(capacity);
-    this.arg1 = new Int32Array(capacity);
-    this.d0 = new Float64Array(capacity);
-    this.d1 = new Float64Array(capacity);
+    this.columns = new Columns(capacity);
   }
 
   input(x: Value): TapeTracer {
@@ -114,8 +150,8 @@ class TapeTrace extends Trace {
     params: PrimitiveParams[N],
   ): Value {
     const rule = prim.scalar;
-    if (rule !== undefined) {
-      const t = this.scalarOp(rule, args);
+    if (rule !== undefined && args.length <= 2) {
+      const t = this.scalarOp(rule, args[0]!, args[1]);
       if (t !== null) return t;
     }
     const out = bind(prim, this.primalsOf(args), params);
@@ -125,9 +161,14 @@ class TapeTrace extends Trace {
     return t;
   }
 
+  override processElementwise(prim: Primitive, a: Value, b: Value | undefined): Value | null {
+    const rule = prim.scalar;
+    return rule === undefined ? null : this.scalarOp(rule, a, b);
+  }
+
   primal(t: Tracer): Value {
     const b = (t as TapeTracer).boxed;
-    return b !== undefined ? b : this.numbers[(t as TapeTracer).id]!;
+    return b !== undefined ? b : this.columns.numbers[(t as TapeTracer).id]!;
   }
 
   /** A plain-number slot packs as its index, so a buffer can keep it without the tracer. */
@@ -141,36 +182,36 @@ class TapeTrace extends Trace {
   }
 
   /** Records an elementwise op whose arguments are plain numbers or this trace's plain-number slots; null otherwise. */
-  private scalarOp(rule: ScalarRule, args: readonly Value[]): TapeTracer | null {
-    const x = args[0];
+  private scalarOp(rule: ScalarRule, x: Value, y: Value | undefined): TapeTracer | null {
     let a: number;
     let s0 = -1;
     if (typeof x === 'number') a = x;
     else if (x instanceof TapeTracer && x.trace === this && x.boxed === undefined) {
       s0 = x.id;
-      a = this.numbers[s0]!;
+      a = this.columns.numbers[s0]!;
     } else return null;
     let b = 0;
     let s1 = -1;
-    if (args.length === 2) {
-      const y = args[1];
+    if (y !== undefined) {
       if (typeof y === 'number') b = y;
       else if (y instanceof TapeTracer && y.trace === this && y.boxed === undefined) {
         s1 = y.id;
-        b = this.numbers[s1]!;
+        b = this.columns.numbers[s1]!;
       } else return null;
     }
-    const out = rule.f(a, b);
+    rule.eval(a, b, scratch);
     const s = this.next(SCALAR | PLAIN);
-    this.numbers[s] = out;
-    if (s0 >= 0 && rule.da !== null) {
-      this.arg0[s] = s0;
-      this.d0[s] = rule.da(a, b, out);
-    } else this.arg0[s] = -1;
-    if (s1 >= 0 && rule.db !== null) {
-      this.arg1[s] = s1;
-      this.d1[s] = rule.db(a, b, out);
-    } else this.arg1[s] = -1;
+    const c = this.columns;
+    c.numbers[s] = scratch[0]!;
+    const constant = rule.constant;
+    if (s0 >= 0 && !constant) {
+      c.arg0[s] = s0;
+      c.d0[s] = scratch[1]!;
+    } else c.arg0[s] = -1;
+    if (s1 >= 0 && !constant) {
+      c.arg1[s] = s1;
+      c.d1[s] = scratch[2]!;
+    } else c.arg1[s] = -1;
     this.records++;
     return new TapeTracer(this, scalarShape, s, undefined);
   }
@@ -178,7 +219,7 @@ class TapeTrace extends Trace {
   private slotFor(kind: number, primal: Value): TapeTracer {
     if (typeof primal === 'number') {
       const s = this.next(kind | PLAIN);
-      this.numbers[s] = primal;
+      this.columns.numbers[s] = primal;
       return new TapeTracer(this, scalarShape, s, undefined);
     }
     return new TapeTracer(this, shapeOf(primal), this.next(kind), primal);
@@ -186,25 +227,10 @@ class TapeTrace extends Trace {
 
   private next(kind: number): number {
     const s = this.slots;
-    if (s === this.kind.length) this.grow();
-    this.kind[s] = kind;
+    if (s === this.columns.capacity) this.columns = new Columns(2 * s, this.columns);
+    this.columns.kind[s] = kind;
     this.slots = s + 1;
     return s;
-  }
-
-  private grow(): void {
-    const n = this.kind.length * 2;
-    const more = <T extends Uint8Array | Int32Array | Float64Array>(a: T, make: new (n: number) => T): T => {
-      const b = new make(n);
-      b.set(a);
-      return b;
-    };
-    this.kind = more(this.kind, Uint8Array);
-    this.numbers = more(this.numbers, Float64Array);
-    this.arg0 = more(this.arg0, Int32Array);
-    this.arg1 = more(this.arg1, Int32Array);
-    this.d0 = more(this.d0, Float64Array);
-    this.d1 = more(this.d1, Float64Array);
   }
 
   private primalsOf(args: readonly Value[]): Value[] {
@@ -228,9 +254,11 @@ class TapeTrace extends Trace {
    */
   backward(inputs: readonly TapeTracer[], ys: readonly Value[], cotangent: readonly Value[]): Value[] {
     const n = this.slots;
-    const { kind, arg0, arg1, d0, d1, general } = this;
-    const sadj = new Float64Array(n);
-    const held = new Uint8Array(n);
+    const { kind, arg0, arg1, d0, d1 } = this.columns;
+    const { general } = this;
+    const work = new ArrayBuffer(9 * n);
+    const sadj = new Float64Array(work, 0, n);
+    const held = new Uint8Array(work, 8 * n, n);
     const adj = new Map<number, Value>();
     const accumulate = (s: number, g: Value) => {
       if (typeof g === 'number' && (kind[s]! & PLAIN) !== 0) {
@@ -320,7 +348,7 @@ export function tape(_options: TapeOptions = {}): TapeEngine {
       return lastTapeLength;
     },
     pullback(f: LeafFn, xs, cotangents, key): BatchResult {
-      const trace = new TapeTrace(capacities.get(key) ?? 64);
+      const trace = new TapeTrace(capacities.get(key) ?? 8);
       let inputs: TapeTracer[];
       let ys: readonly Value[];
       try {
@@ -330,7 +358,7 @@ export function tape(_options: TapeOptions = {}): TapeEngine {
         trace.finish();
       }
       lastTapeLength = trace.records;
-      capacities.set(key, Math.max(64, trace.slots));
+      capacities.set(key, Math.max(8, trace.slots));
       const primals = ys.map((y) => (y instanceof TapeTracer && y.trace === trace ? trace.primal(y) : y));
       const results = cotangents(primals).map((ct) => trace.backward(inputs, ys, ct));
       return { ys: primals, results };

@@ -40,7 +40,7 @@ import { tan as tanP } from '../primitives/tan.js';
 import { tanh as tanhP } from '../primitives/tanh.js';
 import { transpose as transposeP } from '../primitives/transpose.js';
 import { where as whereP } from '../primitives/where.js';
-import { type Value, bind, primalValue, shapeOf } from '../trace.js';
+import { type Value, bind, bindElementwise, primalValue, shapeOf } from '../trace.js';
 import { type Plain, type Shape, formatShape, fromData, sameShape, sizeOf } from '../values.js';
 
 export type { Value } from '../trace.js';
@@ -51,49 +51,49 @@ const none = {} as const;
 
 export function add(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
-  return bind(addP, [a, b], none);
+  return bindElementwise(addP, a, b);
 }
 export function sub(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return bind(subP, [a, b], none);
+  return bindElementwise(subP, a, b);
 }
 export function mul(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a * b;
-  return bind(mulP, [a, b], none);
+  return bindElementwise(mulP, a, b);
 }
 export function div(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a / b;
-  return bind(divP, [a, b], none);
+  return bindElementwise(divP, a, b);
 }
 export function pow(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a ** b;
-  return bind(powP, [a, b], none);
+  return bindElementwise(powP, a, b);
 }
 export function maximum(a: Value, b: Value): Value {
-  return bind(maximumP, [a, b], none);
+  return bindElementwise(maximumP, a, b);
 }
 export function minimum(a: Value, b: Value): Value {
-  return bind(minimumP, [a, b], none);
+  return bindElementwise(minimumP, a, b);
 }
 /** 1 where a > b, else 0. */
 export function greater(a: Value, b: Value): Value {
-  return bind(greaterP, [a, b], none);
+  return bindElementwise(greaterP, a, b);
 }
 /** 1 where a < b, else 0. */
 export function less(a: Value, b: Value): Value {
-  return bind(lessP, [a, b], none);
+  return bindElementwise(lessP, a, b);
 }
 /** 1 where a ≥ b, else 0. */
 export function greaterEqual(a: Value, b: Value): Value {
-  return bind(greaterEqualP, [a, b], none);
+  return bindElementwise(greaterEqualP, a, b);
 }
 /** 1 where a ≤ b, else 0. */
 export function lessEqual(a: Value, b: Value): Value {
-  return bind(lessEqualP, [a, b], none);
+  return bindElementwise(lessEqualP, a, b);
 }
 /** 1 where a = b, else 0. */
 export function equal(a: Value, b: Value): Value {
-  return bind(equalP, [a, b], none);
+  return bindElementwise(equalP, a, b);
 }
 /** `a` where `cond` is non-zero, else `b`; all three broadcast. */
 export function where(cond: Value, a: Value, b: Value): Value {
@@ -104,41 +104,41 @@ export function where(cond: Value, a: Value, b: Value): Value {
 // ---- elementwise unary ----
 
 export function neg(a: Value): Value {
-  return typeof a === 'number' ? -a : bind(negP, [a], none);
+  return typeof a === 'number' ? -a : bindElementwise(negP, a, undefined);
 }
 export function square(a: Value): Value {
-  return typeof a === 'number' ? a * a : bind(squareP, [a], none);
+  return typeof a === 'number' ? a * a : bindElementwise(squareP, a, undefined);
 }
 export function sqrt(a: Value): Value {
-  return typeof a === 'number' ? Math.sqrt(a) : bind(sqrtP, [a], none);
+  return typeof a === 'number' ? Math.sqrt(a) : bindElementwise(sqrtP, a, undefined);
 }
 export function exp(a: Value): Value {
-  return typeof a === 'number' ? Math.exp(a) : bind(expP, [a], none);
+  return typeof a === 'number' ? Math.exp(a) : bindElementwise(expP, a, undefined);
 }
 export function log(a: Value): Value {
-  return typeof a === 'number' ? Math.log(a) : bind(logP, [a], none);
+  return typeof a === 'number' ? Math.log(a) : bindElementwise(logP, a, undefined);
 }
 export function sin(a: Value): Value {
-  return typeof a === 'number' ? Math.sin(a) : bind(sinP, [a], none);
+  return typeof a === 'number' ? Math.sin(a) : bindElementwise(sinP, a, undefined);
 }
 export function cos(a: Value): Value {
-  return typeof a === 'number' ? Math.cos(a) : bind(cosP, [a], none);
+  return typeof a === 'number' ? Math.cos(a) : bindElementwise(cosP, a, undefined);
 }
 export function tan(a: Value): Value {
-  return typeof a === 'number' ? Math.tan(a) : bind(tanP, [a], none);
+  return typeof a === 'number' ? Math.tan(a) : bindElementwise(tanP, a, undefined);
 }
 export function tanh(a: Value): Value {
-  return typeof a === 'number' ? Math.tanh(a) : bind(tanhP, [a], none);
+  return typeof a === 'number' ? Math.tanh(a) : bindElementwise(tanhP, a, undefined);
 }
 export function abs(a: Value): Value {
-  return typeof a === 'number' ? Math.abs(a) : bind(absP, [a], none);
+  return typeof a === 'number' ? Math.abs(a) : bindElementwise(absP, a, undefined);
 }
 export function sign(a: Value): Value {
-  return bind(signP, [a], none);
+  return bindElementwise(signP, a, undefined);
 }
 /** 1 / (1 + e^-x) */
 export function sigmoid(a: Value): Value {
-  return bind(sigmoidP, [a], none);
+  return bindElementwise(sigmoidP, a, undefined);
 }
 /** max(x, 0) */
 export function relu(a: Value): Value {

@@ -8,4 +8,12 @@ declare module '../primitive.js' {
 }
 
 /** |x|; derivative sign(x) (0 at 0). */
-export const abs = defineUnary('abs', Math.abs, (x) => m.sign(x));
+export const abs = defineUnary(
+  'abs',
+  Math.abs,
+  (x) => m.sign(x),
+  (a, _b, out) => {
+    out[0] = Math.abs(a);
+    out[1] = a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : Number.NaN;
+  },
+);

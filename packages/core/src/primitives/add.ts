@@ -7,7 +7,14 @@ const addLoop: BinaryLoop = (out, x, sx, y, sy) => {
   for (let i = 0; i < out.length; i++) out[i] = x[i * sx]! + y[i * sy]!;
 };
 
-const scalar: ScalarRule = { f: (x, y) => x + y, da: () => 1, db: () => 1 };
+const scalar: ScalarRule = {
+  eval: (a, b, out) => {
+    out[0] = a + b;
+    out[1] = 1;
+    out[2] = 1;
+  },
+  constant: false,
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -18,7 +25,7 @@ declare module '../primitive.js' {
 /** a + b, broadcasting. */
 export const add: Primitive<'add'> = {
   name: 'add',
-  impl: ([a, b]) => binaryKernel('add', a!, b!, scalar.f, addLoop),
+  impl: ([a, b]) => binaryKernel('add', a!, b!, (x, y) => x + y, addLoop),
   shape: ([sa, sb]) => broadcastShapes('add', sa!, sb!),
   jvp: ([ta, tb], _p, y) => toShapeOf(ta == null ? tb! : tb == null ? ta : m.add(ta, tb), y),
   vjp: (ct, [a, b], _y, _p, needs) => [

@@ -13,4 +13,13 @@ declare module '../primitive.js' {
 }
 
 /** cos x */
-export const cos = defineUnary('cos', Math.cos, (x) => m.neg(m.sin(x)), cosLoop);
+export const cos = defineUnary(
+  'cos',
+  Math.cos,
+  (x) => m.neg(m.sin(x)),
+  (a, _b, out) => {
+    out[0] = Math.cos(a);
+    out[1] = -Math.sin(a);
+  },
+  cosLoop,
+);

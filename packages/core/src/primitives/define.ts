@@ -1,6 +1,13 @@
 import { type UnaryLoop, binaryKernel, broadcastShapes, unaryKernel } from '../kernels.js';
 import * as m from '../math/ops.js';
-import type { Primitive, PrimitiveName, PrimitiveParams, Tangent } from '../primitive.js';
+import type {
+  Primitive,
+  PrimitiveName,
+  PrimitiveParams,
+  ScalarEval,
+  ScalarRule,
+  Tangent,
+} from '../primitive.js';
 import { type Value, shapeOf } from '../trace.js';
 import { sameShape } from '../values.js';
 
@@ -11,13 +18,14 @@ export type NoParams = Record<never, never>;
 
 /**
  * An elementwise unary primitive whose derivative is `dydx(x, y)` (y the output): both rules
- * multiply by it. `dydx` is portable math, so the rules differentiate again; on plain numbers
- * it gives a plain number, which is the scalar rule's partial.
+ * multiply by it. `dydx` is portable math, so the rules differentiate again. `scalar` computes
+ * f and its derivative on a plain number (null for a piecewise-constant op, whose `dydx` is null).
  */
 export function defineUnary<N extends NamesWithNoParams>(
   name: N,
   f: (x: number) => number,
   dydx: ((x: Value, y: Value) => Value) | null,
+  scalar: ScalarEval | null,
   loop?: UnaryLoop,
 ): Primitive<N> {
   return {
@@ -26,11 +34,7 @@ export function defineUnary<N extends NamesWithNoParams>(
     shape: ([s]) => s!,
     jvp: ([t], [x], y) => (dydx === null || t == null ? null : m.mul(t, dydx(x!, y))),
     vjp: (ct, [x], y) => [dydx === null ? null : m.mul(ct, dydx(x!, y))],
-    scalar: {
-      f: (x) => f(x),
-      da: dydx === null ? null : (x, _b, y) => dydx(x, y) as number,
-      db: null,
-    },
+    scalar: scalarRule(f, scalar),
   } as Primitive<N>;
 }
 
@@ -47,13 +51,15 @@ export function toArgShape(ct: Value, arg: Value): Value {
 
 /**
  * An elementwise binary primitive with NumPy broadcasting and partial derivatives `da`, `db`
- * (each given a, b and the output; `null` when that partial is always zero).
+ * (each given a, b and the output; `null` when that partial is always zero). `scalar` computes
+ * f and both partials on plain numbers (null for a piecewise-constant op).
  */
 export function defineBinary<N extends NamesWithNoParams>(
   name: N,
   f: (x: number, y: number) => number,
   da: ((a: Value, b: Value, y: Value) => Value) | null,
   db: ((a: Value, b: Value, y: Value) => Value) | null,
+  scalar: ScalarEval | null,
 ): Primitive<N> {
   return {
     name,
@@ -72,10 +78,19 @@ export function defineBinary<N extends NamesWithNoParams>(
       needs[0] && da !== null ? toArgShape(m.mul(ct, da(a!, b!, y)), a!) : null,
       needs[1] && db !== null ? toArgShape(m.mul(ct, db(a!, b!, y)), b!) : null,
     ],
-    scalar: {
-      f,
-      da: da === null ? null : (a, b, y) => da(a, b, y) as number,
-      db: db === null ? null : (a, b, y) => db(a, b, y) as number,
-    },
+    scalar: scalarRule(f, scalar),
   } as Primitive<N>;
+}
+
+/** The scalar rule of an elementwise op; without `scalar` the op is piecewise constant. */
+function scalarRule(f: (a: number, b: number) => number, scalar: ScalarEval | null): ScalarRule {
+  if (scalar !== null) return { eval: scalar, constant: false };
+  return {
+    eval: (a, b, out) => {
+      out[0] = f(a, b);
+      out[1] = 0;
+      out[2] = 0;
+    },
+    constant: true,
+  };
 }

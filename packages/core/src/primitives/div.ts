@@ -7,7 +7,15 @@ const divLoop: BinaryLoop = (out, x, sx, y, sy) => {
   for (let i = 0; i < out.length; i++) out[i] = x[i * sx]! / y[i * sy]!;
 };
 
-const scalar: ScalarRule = { f: (x, y) => x / y, da: (_a, b) => 1 / b, db: (_a, b, y) => -y / b };
+const scalar: ScalarRule = {
+  eval: (a, b, out) => {
+    const y = a / b;
+    out[0] = y;
+    out[1] = 1 / b;
+    out[2] = -y / b;
+  },
+  constant: false,
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -18,7 +26,7 @@ declare module '../primitive.js' {
 /** a / b elementwise, broadcasting. d(a/b) = (da - (a/b)·db) / b. */
 export const div: Primitive<'div'> = {
   name: 'div',
-  impl: ([a, b]) => binaryKernel('div', a!, b!, scalar.f, divLoop),
+  impl: ([a, b]) => binaryKernel('div', a!, b!, (x, y) => x / y, divLoop),
   shape: ([sa, sb]) => broadcastShapes('div', sa!, sb!),
   jvp: ([ta, tb], [, b], y) => {
     const num = ta == null ? m.neg(m.mul(tb!, y)) : tb == null ? ta : m.sub(ta, m.mul(tb, y));

@@ -12,4 +12,14 @@ declare module '../primitive.js' {
 }
 
 /** e^x; its derivative is the output itself. */
-export const exp = defineUnary('exp', Math.exp, (_x, y) => y, expLoop);
+export const exp = defineUnary(
+  'exp',
+  Math.exp,
+  (_x, y) => y,
+  (a, _b, out) => {
+    const y = Math.exp(a);
+    out[0] = y;
+    out[1] = y;
+  },
+  expLoop,
+);

@@ -7,4 +7,4 @@ declare module '../primitive.js' {
 }
 
 /** 1 where a > b, else 0 (broadcasting); its derivative is zero. */
-export const greater = defineBinary('greater', (x, y) => (x > y ? 1 : 0), null, null);
+export const greater = defineBinary('greater', (x, y) => (x > y ? 1 : 0), null, null, null);

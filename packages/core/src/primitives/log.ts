@@ -13,4 +13,13 @@ declare module '../primitive.js' {
 }
 
 /** Natural logarithm. */
-export const log = defineUnary('log', Math.log, (x) => m.div(1, x), logLoop);
+export const log = defineUnary(
+  'log',
+  Math.log,
+  (x) => m.div(1, x),
+  (a, _b, out) => {
+    out[0] = Math.log(a);
+    out[1] = 1 / a;
+  },
+  logLoop,
+);

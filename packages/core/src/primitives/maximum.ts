@@ -13,4 +13,9 @@ export const maximum = defineBinary(
   (x, y) => (x >= y || Number.isNaN(x) ? x : y),
   (a, b) => m.greaterEqual(a, b),
   (a, b) => m.less(a, b),
+  (a, b, out) => {
+    out[0] = a >= b || Number.isNaN(a) ? a : b;
+    out[1] = a >= b ? 1 : 0;
+    out[2] = a < b ? 1 : 0;
+  },
 );

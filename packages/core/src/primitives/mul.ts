@@ -7,7 +7,14 @@ const mulLoop: BinaryLoop = (out, x, sx, y, sy) => {
   for (let i = 0; i < out.length; i++) out[i] = x[i * sx]! * y[i * sy]!;
 };
 
-const scalar: ScalarRule = { f: (x, y) => x * y, da: (_a, b) => b, db: (a) => a };
+const scalar: ScalarRule = {
+  eval: (a, b, out) => {
+    out[0] = a * b;
+    out[1] = b;
+    out[2] = a;
+  },
+  constant: false,
+};
 
 declare module '../primitive.js' {
   interface PrimitiveParams {
@@ -18,7 +25,7 @@ declare module '../primitive.js' {
 /** a · b elementwise, broadcasting. */
 export const mul: Primitive<'mul'> = {
   name: 'mul',
-  impl: ([a, b]) => binaryKernel('mul', a!, b!, scalar.f, mulLoop),
+  impl: ([a, b]) => binaryKernel('mul', a!, b!, (x, y) => x * y, mulLoop),
   shape: ([sa, sb]) => broadcastShapes('mul', sa!, sb!),
   jvp: ([ta, tb], [a, b], y) => {
     const t = ta == null ? m.mul(a!, tb!) : tb == null ? m.mul(ta, b!) : m.add(m.mul(ta, b!), m.mul(a!, tb));

@@ -16,5 +16,9 @@ export const neg = defineUnary(
   'neg',
   (x) => -x,
   (_x, _y) => -1,
+  (a, _b, out) => {
+    out[0] = -a;
+    out[1] = -1;
+  },
   negLoop,
 );

@@ -16,4 +16,10 @@ export const pow = defineBinary(
   Math.pow,
   (a, b) => m.mul(b, m.pow(a, m.sub(b, 1))),
   (a, _b, y) => m.where(m.greater(a, 0), m.mul(y, m.log(m.maximum(a, Number.MIN_VALUE))), 0),
+  (a, b, out) => {
+    const y = a ** b;
+    out[0] = y;
+    out[1] = b * a ** (b - 1);
+    out[2] = a > 0 ? y * Math.log(a) : 0;
+  },
 );

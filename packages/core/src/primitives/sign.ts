@@ -7,4 +7,9 @@ declare module '../primitive.js' {
 }
 
 /** sign(x): -1, 0 or 1; its derivative is zero. */
-export const sign = defineUnary('sign', (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN), null);
+export const sign = defineUnary(
+  'sign',
+  (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN),
+  null,
+  null,
+);

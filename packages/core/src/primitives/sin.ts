@@ -13,4 +13,13 @@ declare module '../primitive.js' {
 }
 
 /** sin x */
-export const sin = defineUnary('sin', Math.sin, (x) => m.cos(x), sinLoop);
+export const sin = defineUnary(
+  'sin',
+  Math.sin,
+  (x) => m.cos(x),
+  (a, _b, out) => {
+    out[0] = Math.sin(a);
+    out[1] = Math.cos(a);
+  },
+  sinLoop,
+);

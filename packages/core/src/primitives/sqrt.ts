@@ -13,4 +13,14 @@ declare module '../primitive.js' {
 }
 
 /** √x; derivative 1 / (2√x). */
-export const sqrt = defineUnary('sqrt', Math.sqrt, (_x, y) => m.div(0.5, y), sqrtLoop);
+export const sqrt = defineUnary(
+  'sqrt',
+  Math.sqrt,
+  (_x, y) => m.div(0.5, y),
+  (a, _b, out) => {
+    const y = Math.sqrt(a);
+    out[0] = y;
+    out[1] = 0.5 / y;
+  },
+  sqrtLoop,
+);

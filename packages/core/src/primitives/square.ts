@@ -17,5 +17,9 @@ export const square = defineUnary(
   'square',
   (x) => x * x,
   (x) => m.mul(2, x),
+  (a, _b, out) => {
+    out[0] = a * a;
+    out[1] = 2 * a;
+  },
   squareLoop,
 );

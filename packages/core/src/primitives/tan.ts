@@ -8,4 +8,13 @@ declare module '../primitive.js' {
 }
 
 /** tan x; derivative 1 + tan²x. */
-export const tan = defineUnary('tan', Math.tan, (_x, y) => m.add(1, m.square(y)));
+export const tan = defineUnary(
+  'tan',
+  Math.tan,
+  (_x, y) => m.add(1, m.square(y)),
+  (a, _b, out) => {
+    const y = Math.tan(a);
+    out[0] = y;
+    out[1] = 1 + y * y;
+  },
+);

@@ -13,4 +13,14 @@ declare module '../primitive.js' {
 }
 
 /** tanh x; derivative 1 - tanh²x. */
-export const tanh = defineUnary('tanh', Math.tanh, (_x, y) => m.sub(1, m.square(y)), tanhLoop);
+export const tanh = defineUnary(
+  'tanh',
+  Math.tanh,
+  (_x, y) => m.sub(1, m.square(y)),
+  (a, _b, out) => {
+    const y = Math.tanh(a);
+    out[0] = y;
+    out[1] = 1 - y * y;
+  },
+  tanhLoop,
+);
