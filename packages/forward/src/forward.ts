@@ -24,6 +24,11 @@ import { InvalidInputError } from '@diffint/core';
 
 type Shape = readonly number[];
 
+const scalarShape: Shape = shapeOf(0);
+
+/** Where a scalar rule writes the output and partials of one op. */
+const scratch = new Float64Array(3);
+
 class DualTracer extends Tracer {
   constructor(
     readonly trace: DualTrace,
@@ -81,6 +86,49 @@ class DualTrace extends Trace {
       if (t !== null) anyTangent = true;
     }
     return anyTangent ? new DualTracer(this, out, shapeOf(out), tangents) : out;
+  }
+
+  /**
+   * An elementwise op on plain numbers with plain-number tangents: its scalar rule gives the
+   * output and partials in one call, and each tangent is a sum of two products — no JVP rule.
+   */
+  override processElementwise(prim: Primitive, a: Value, b: Value | undefined): Value | null {
+    const rule = prim.scalar;
+    if (rule === undefined) return null;
+    const da = this.scalarDual(a);
+    const db = b === undefined ? null : this.scalarDual(b);
+    if (da === undefined || db === undefined) return null;
+    this.applications++;
+    rule.eval(
+      da === null ? (a as number) : (da.primal as number),
+      b === undefined ? 0 : db === null ? (b as number) : (db.primal as number),
+      scratch,
+    );
+    const out = scratch[0]!;
+    if (rule.constant) return out;
+    const pa = scratch[1]!;
+    const pb = scratch[2]!;
+    const tangents = new Array<Tangent>(this.batch);
+    let anyTangent = false;
+    for (let k = 0; k < this.batch; k++) {
+      const ta = da === null ? null : (da.tangents[k] as number | null);
+      const tb = db === null ? null : (db.tangents[k] as number | null);
+      const t = ta === null ? (tb === null ? null : tb * pb) : tb === null ? ta * pa : ta * pa + tb * pb;
+      tangents[k] = t;
+      if (t !== null) anyTangent = true;
+    }
+    return anyTangent ? new DualTracer(this, out, scalarShape, tangents) : out;
+  }
+
+  /**
+   * For the scalar path: null for a plain number, the dual for this trace's value with a plain
+   * number primal and plain-number (or zero) tangents, undefined for anything else.
+   */
+  private scalarDual(v: Value): DualTracer | null | undefined {
+    if (typeof v === 'number') return null;
+    if (!(v instanceof DualTracer) || v.trace !== this || typeof v.primal !== 'number') return undefined;
+    for (const t of v.tangents) if (t !== null && typeof t !== 'number') return undefined;
+    return v;
   }
 
   primal(t: Tracer): Value {

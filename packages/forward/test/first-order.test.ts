@@ -17,8 +17,11 @@ import {
   pushforward,
   valueAndDerivative,
   valueAndGradient,
+  hessian,
+  secondOrder,
 } from '@diffint/core';
 import * as m from '@diffint/core/math';
+import { finiteDiff } from '@diffint/finite-diff';
 import { describe, expect, test } from 'vitest';
 import { forward } from '../src/index.js';
 import { expectClose, matrix, pseudoRandom } from './helpers.js';
@@ -184,6 +187,56 @@ describe('standard shapes', () => {
       const expected = matrix(3, 3, (i, j) => (i === j ? 2 * x[i]! * x[0]! : 0) + (j === 0 ? x[i]! ** 2 : 0));
       expectClose(prep.jacobian(x), expected);
     }
+  });
+});
+
+describe('scalar code: elementwise ops on plain numbers with plain tangents', () => {
+  const n = 5;
+  const b = buffer(n);
+  /** Every op with a scalar rule, on elements read with get and written to a buffer. */
+  const loop = (x: m.Value) => {
+    let acc: m.Value = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = m.get(x, i);
+      const xj = m.get(x, (i + 1) % n);
+      let t = m.div(m.sin(m.mul(xi, xj)), m.add(1, m.square(xi)));
+      t = m.add(t, m.mul(m.pow(m.abs(xi), 1.5), m.exp(m.neg(xj))));
+      t = m.sub(t, m.log(m.add(2, m.tanh(xi))));
+      t = m.add(t, m.mul(m.sqrt(m.add(1, m.mul(xj, xj))), m.cos(m.tan(m.mul(0.3, xi)))));
+      t = m.add(t, m.mul(m.maximum(xi, xj), m.minimum(m.sigmoid(xi), m.pow(xj, 2))));
+      t = m.add(t, m.mul(m.greater(xi, xj), xj));
+      b.set(i, t);
+      acc = m.add(acc, m.mul(b.get(i), m.get(x, i)));
+    }
+    return acc;
+  };
+  const x = Float64Array.of(0.7, -1.3, 0.45, 1.1, -0.35);
+
+  test.each([1, 2, 8])(
+    'chunk %i: the gradient matches central differences with Richardson extrapolation',
+    (chunk) => {
+      const reference = gradient(loop, finiteDiff({ scheme: 'central', richardson: true }), x);
+      const g = gradient(loop, forward({ chunk }), x);
+      for (let i = 0; i < n; i++) {
+        expect(Math.abs(g[i]! - reference[i]!)).toBeLessThanOrEqual(1e-8 * (1 + Math.abs(reference[i]!)));
+      }
+    },
+  );
+
+  test('forward over forward: the Hessian of x₀²x₁ + sin(x₀x₁) through a buffer', () => {
+    const c = buffer(2);
+    const f = (x: m.Value) => {
+      c.set(0, m.mul(m.get(x, 0), m.get(x, 0)));
+      c.set(1, m.mul(m.get(x, 0), m.get(x, 1)));
+      return m.add(m.mul(c.get(0), m.get(x, 1)), m.sin(c.get(1)));
+    };
+    const [p, q] = [0.6, -1.4];
+    const s = Math.sin(p * q);
+    const off = 2 * p + Math.cos(p * q) - p * q * s;
+    const ref = [2 * q - q * q * s, off, off, -p * p * s];
+    const H = hessian(f, secondOrder(forward(), forward()), Float64Array.of(p, q));
+    ref.forEach((r, k) => expect(H.data[k]).toBeCloseTo(r, 13));
+    expect(c.read()).toEqual(Float64Array.of(p * p, p * q));
   });
 });
 

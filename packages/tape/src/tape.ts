@@ -76,10 +76,31 @@ const needsTable: boolean[][][] = [0, 1, 2, 3].map((arity) =>
 );
 
 /**
+ * Memory for slot columns and adjoints, handed out in 8-byte-aligned regions of large blocks and
+ * never reused: a recording costs views on a block rather than allocations of its own (each
+ * costs microseconds), and a block is freed by the garbage collector once no view refers to it.
+ * A region larger than a quarter block gets its own allocation.
+ */
+const BLOCK = 1 << 20;
+let block = new ArrayBuffer(BLOCK);
+let blockUsed = 0;
+
+function region(bytes: number): { readonly memory: ArrayBuffer; readonly at: number } {
+  const size = (bytes + 7) & ~7;
+  if (size > BLOCK / 4) return { memory: new ArrayBuffer(size), at: 0 };
+  if (blockUsed + size > BLOCK) {
+    block = new ArrayBuffer(BLOCK);
+    blockUsed = 0;
+  }
+  const at = blockUsed;
+  blockUsed += size;
+  return { memory: block, at };
+}
+
+/**
  * The columns of a recording, one entry per slot: what the slot holds (`INPUT`, `SCALAR` or
  * `GENERAL`, with `PLAIN`), the primal of a plain-number slot, and for a scalar record its
- * argument slots (-1: a constant or a zero partial) and partials. A few slots fit in small
- * arrays on the JS heap; more share one allocation.
+ * argument slots (-1: a constant or a zero partial) and partials; all in one region.
  */
 class Columns {
   readonly kind: Uint8Array;
@@ -93,22 +114,13 @@ class Columns {
     readonly capacity: number,
     from?: Columns,
   ) {
-    if (capacity <= 8) {
-      this.numbers = new Float64Array(capacity);
-      this.d0 = new Float64Array(capacity);
-      this.d1 = new Float64Array(capacity);
-      this.arg0 = new Int32Array(capacity);
-      this.arg1 = new Int32Array(capacity);
-      this.kind = new Uint8Array(capacity);
-    } else {
-      const all = new ArrayBuffer(33 * capacity);
-      this.numbers = new Float64Array(all, 0, capacity);
-      this.d0 = new Float64Array(all, 8 * capacity, capacity);
-      this.d1 = new Float64Array(all, 16 * capacity, capacity);
-      this.arg0 = new Int32Array(all, 24 * capacity, capacity);
-      this.arg1 = new Int32Array(all, 28 * capacity, capacity);
-      this.kind = new Uint8Array(all, 32 * capacity, capacity);
-    }
+    const { memory, at } = region(33 * capacity);
+    this.numbers = new Float64Array(memory, at, capacity);
+    this.d0 = new Float64Array(memory, at + 8 * capacity, capacity);
+    this.d1 = new Float64Array(memory, at + 16 * capacity, capacity);
+    this.arg0 = new Int32Array(memory, at + 24 * capacity, capacity);
+    this.arg1 = new Int32Array(memory, at + 28 * capacity, capacity);
+    this.kind = new Uint8Array(memory, at + 32 * capacity, capacity);
     if (from !== undefined) {
       this.numbers.set(from.numbers);
       this.d0.set(from.d0);
@@ -256,9 +268,9 @@ class TapeTrace extends Trace {
     const n = this.slots;
     const { kind, arg0, arg1, d0, d1 } = this.columns;
     const { general } = this;
-    const work = new ArrayBuffer(9 * n);
-    const sadj = new Float64Array(work, 0, n);
-    const held = new Uint8Array(work, 8 * n, n);
+    const { memory, at } = region(9 * n);
+    const sadj = new Float64Array(memory, at, n);
+    const held = new Uint8Array(memory, at + 8 * n, n);
     const adj = new Map<number, Value>();
     const accumulate = (s: number, g: Value) => {
       if (typeof g === 'number' && (kind[s]! & PLAIN) !== 0) {

@@ -62,9 +62,8 @@ export function jacobianValues(engine: Engine, f: LeafFn, xs: readonly Value[], 
   const n = totalSize(xs);
   const useReverse = engine.pullback && (engine.mode === 'reverse' || !engine.pushforward);
   if (useReverse) {
-    const r = engine.pullback!(f, xs, (ys) => basis(shapesOf(ys), 0, totalSize(ys)), key);
-    const rows = r.results.map(flatVector);
-    return { ys: r.ys, jacobian: rows.length === 0 ? emptyMatrix(0, n) : m.stack(rows) };
+    const r = reverseRows(engine, f, xs, key);
+    return { ys: r.ys, jacobian: jacobianOfRows(r.results, n) };
   }
   if (!engine.pushforward) unsupported(engine, 'jacobian');
   const chunk = Math.max(1, engine.batchSize ?? 1);
@@ -84,6 +83,29 @@ function emptyMatrix(rows: number, cols: number): Value {
   return m.zeros([rows, cols]);
 }
 
+const isScalarOutput = (ys: readonly Value[]) => ys.length === 1 && shapeOf(ys[0]!).length === 0;
+
+/** The rows of J, as leaves shaped like xs: one backward pass per output element. */
+function reverseRows(engine: Engine, f: LeafFn, xs: readonly Value[], key: PrepKey): BatchResult {
+  return engine.pullback!(
+    f,
+    xs,
+    (ys) => (isScalarOutput(ys) ? [[1]] : basis(shapesOf(ys), 0, totalSize(ys))),
+    key,
+  );
+}
+
+function jacobianOfRows(rows: readonly (readonly Value[])[], n: number): Value {
+  return rows.length === 0 ? emptyMatrix(0, n) : m.stack(rows.map(flatVector));
+}
+
+/** ⟨a, b⟩ over lists of leaves of the same shapes. */
+function innerProduct(a: readonly Value[], b: readonly Value[]): Value {
+  let sum: Value = 0;
+  for (let i = 0; i < a.length; i++) sum = m.add(sum, m.sum(m.mul(a[i]!, b[i]!)));
+  return sum;
+}
+
 /** f(x) and J·t for each tangent. */
 export function pushforwardValues(
   engine: Engine,
@@ -93,7 +115,23 @@ export function pushforwardValues(
   key: PrepKey,
 ): BatchResult {
   if (engine.pushforward) return engine.pushforward(f, xs, tangents, key);
+  if (engine.pullback && !engine.jacobian) {
+    const r = reverseRows(engine, f, xs, key);
+    // A scalar output (f′ of a scalar function): J·t = ⟨∇f, t⟩, no matrix needed.
+    if (isScalarOutput(r.ys))
+      return { ys: r.ys, results: tangents.map((t) => [innerProduct(r.results[0]!, t)]) };
+    return applyJacobian(r.ys, jacobianOfRows(r.results, totalSize(xs)), tangents);
+  }
   const { ys, jacobian } = jacobianValues(engine, f, xs, key);
+  return applyJacobian(ys, jacobian, tangents);
+}
+
+/** J·t for each tangent, shaped like the outputs. */
+function applyJacobian(
+  ys: readonly Value[],
+  jacobian: Value,
+  tangents: readonly (readonly Value[])[],
+): BatchResult {
   const yShapes = shapesOf(ys);
   return { ys, results: tangents.map((t) => splitVector(m.matvec(jacobian, flatVector(t)), yShapes)) };
 }
