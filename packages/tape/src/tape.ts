@@ -82,13 +82,13 @@ const needsTable: boolean[][][] = [0, 1, 2, 3].map((arity) =>
  * A region larger than a quarter block gets its own allocation.
  */
 const BLOCK = 1 << 20;
-let block = new ArrayBuffer(BLOCK);
+let block: ArrayBuffer | null = null;
 let blockUsed = 0;
 
 function region(bytes: number): { readonly memory: ArrayBuffer; readonly at: number } {
   const size = (bytes + 7) & ~7;
   if (size > BLOCK / 4) return { memory: new ArrayBuffer(size), at: 0 };
-  if (blockUsed + size > BLOCK) {
+  if (block === null || blockUsed + size > BLOCK) {
     block = new ArrayBuffer(BLOCK);
     blockUsed = 0;
   }
@@ -133,10 +133,10 @@ class Columns {
 }
 
 /**
- * One recording: the slot columns, and the records of general ops. An elementwise op on plain numbers (the
- * scalar path) stores its output and its local partials as numbers, so scalar code allocates
- * nothing per op but the tracer it returns; every other op (arrays, or values of an outer
- * differentiation) keeps a record with its arguments and runs the VJP rule backwards.
+ * One recording: the slot columns, and the records of general ops. An elementwise op on plain
+ * numbers (the scalar path) stores its output and its local partials as numbers, so scalar code
+ * allocates nothing per op but the tracer it returns; every other op (arrays, or values of an
+ * outer differentiation) keeps a record with its arguments and runs the VJP rule backwards.
  */
 class TapeTrace extends Trace {
   readonly engine = 'tape';
@@ -193,7 +193,7 @@ class TapeTrace extends Trace {
     return new TapeTracer(this, scalarShape, id, undefined);
   }
 
-  /** Records an elementwise op whose arguments are plain numbers or this trace's plain-number slots; null otherwise. */
+  /** Records an elementwise op on plain numbers or this trace's plain-number slots; null otherwise. */
   private scalarOp(rule: ScalarRule, x: Value, y: Value | undefined): TapeTracer | null {
     let a: number;
     let s0 = -1;
