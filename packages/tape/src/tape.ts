@@ -76,12 +76,14 @@ const needsTable: boolean[][][] = [0, 1, 2, 3].map((arity) =>
 );
 
 /**
- * Memory for slot columns and adjoints, handed out in 8-byte-aligned regions of large blocks and
- * never reused: a recording costs views on a block rather than allocations of its own (each
- * costs microseconds), and a block is freed by the garbage collector once no view refers to it.
- * A region larger than a quarter block gets its own allocation.
+ * Memory for slot columns and adjoints, handed out in 8-byte-aligned regions of shared blocks
+ * and never reused: a small recording costs views on a block rather than an allocation of its
+ * own (each costs microseconds), and a block is freed by the garbage collector once no view
+ * refers to it. Blocks are 64 KiB, small enough for the allocator to recycle freed memory
+ * (larger ones come fresh from the OS and fault in page by page); a region larger than a
+ * quarter block gets its own allocation.
  */
-const BLOCK = 1 << 20;
+const BLOCK = 1 << 16;
 let block: ArrayBuffer | null = null;
 let blockUsed = 0;
 
