@@ -32,6 +32,58 @@ const writeRunningSums = (x: m.Value) => {
 const xs = Float64Array.from({ length: n }, (_, i) => 0.5 + wave(1)(i));
 const S = xs.map((_, k) => xs.slice(0, k + 1).reduce((s, v) => s + v, 0));
 
+// ---- scalar code: a linear recurrence s_{i+1} = a(x_i)·s_i + b(x_i), element by element ----
+
+// a(x) = √(1 + x²) / 2 and b(x) = sin(x)·e^(−x) + log(2 + x): most scalar ops, read and written
+// through a buffer one element at a time, as scalar code (an ODE step, a recurrence) is.
+const steps = 5;
+const state = buffer(steps + 1);
+const recurrence = (x: m.Value) => {
+  state.set(0, 1);
+  for (let i = 0; i < steps; i++) {
+    const xi = m.get(x, i);
+    const a = m.div(m.sqrt(m.add(1, m.square(xi))), 2);
+    const b = m.add(m.mul(m.sin(xi), m.exp(m.neg(xi))), m.log(m.add(2, xi)));
+    state.set(i + 1, m.add(m.mul(state.get(i), a), b));
+  }
+  return state.get(steps);
+};
+const xr = Float64Array.of(0.3, -0.7, 1.1, 0.45, -0.2);
+
+/**
+ * f = s_n is linear in each s_{j+1} with coefficient Π_{k>j} a_k, and s_j does not depend on
+ * x_j: ∂f/∂x_j = (a′_j s_j + b′_j) Π_{k>j} a_k, ∂²f/∂x_j² = (a″_j s_j + b″_j) Π_{k>j} a_k and,
+ * for j < l, ∂²f/∂x_j∂x_l = (a′_j s_j + b′_j) a′_l Π_{k>j, k≠l} a_k.
+ */
+function recurrenceReference(x: Float64Array) {
+  const a = x.map((v) => Math.sqrt(1 + v * v) / 2);
+  const a1 = x.map((v) => v / (2 * Math.sqrt(1 + v * v)));
+  const a2 = x.map((v) => 1 / (2 * (1 + v * v) ** 1.5));
+  const b = x.map((v) => Math.sin(v) * Math.exp(-v) + Math.log(2 + v));
+  const b1 = x.map((v) => Math.exp(-v) * (Math.cos(v) - Math.sin(v)) + 1 / (2 + v));
+  const b2 = x.map((v) => -2 * Math.exp(-v) * Math.cos(v) - 1 / (2 + v) ** 2);
+  const s = [1];
+  for (let i = 0; i < steps; i++) s.push(a[i]! * s[i]! + b[i]!);
+  const product = (from: number, skip: number) => {
+    let p = 1;
+    for (let k = from; k < steps; k++) if (k !== skip) p *= a[k]!;
+    return p;
+  };
+  const hessian = (j: number, l: number): number => {
+    if (j > l) return hessian(l, j);
+    if (j === l) return (a2[j]! * s[j]! + b2[j]!) * product(j + 1, -1);
+    return (a1[j]! * s[j]! + b1[j]!) * a1[l]! * product(j + 1, l);
+  };
+  return {
+    x,
+    value: s[steps]!,
+    jacobian: matrix(1, steps, (_, j) => (a1[j]! * s[j]! + b1[j]!) * product(j + 1, -1)),
+    hessian: matrix(steps, steps, hessian),
+    states: Float64Array.from(s),
+  };
+}
+const recurrenceAt = recurrenceReference(xr);
+
 // ---- a 2-D Brusselator on an N×N periodic grid; the Laplacian D·U + U·D goes through two caches ----
 
 const N = 4;
@@ -161,6 +213,17 @@ export const closureCacheScenarios: Scenario[] = [
     },
     { x: xs, value: S, jacobian: matrix(n, n, (k, i) => (i <= k ? 1 : 0)) },
     ['jacobian', 'pushforward', 'pullback'],
+  ),
+  ...scenariosFrom(
+    {
+      name: 'scalar-recurrence',
+      family,
+      tags: ['closure-cache', 'buffer', 'scalar'],
+      f: recurrence,
+      after: { what: 'the states s_0 … s_n', read: () => state.read(), expected: recurrenceAt.states },
+    },
+    recurrenceAt,
+    ['gradient', 'pullback', 'hessian', 'hvp'],
   ),
   ...scenariosFrom(
     {
