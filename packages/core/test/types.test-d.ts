@@ -23,6 +23,7 @@ import {
   valueAndJacobian,
   valueGradientAndHessian,
 } from '@diffint/core';
+import { type ScalarEval, type ScalarRule, primitives } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
 import { tape } from '@diffint/tape';
 import { expectTypeOf } from 'vitest';
@@ -150,3 +151,13 @@ gradient((p) => m.sum(p.w[0]!), tape(), { w: [new Float32Array(2)] });
 gradient((x) => m.sum(x), tape(), new Float64Array(2), 3);
 // @ts-expect-error a prepared call with the contexts of another preparation
 prepareGradient((x, k: number) => m.mul(x, k), tape(), 1, constant(2)).gradient(1, cache(3));
+
+// engine authors: the primitive table is typed, and an elementwise primitive carries a scalar rule
+expectTypeOf(primitives.sin.scalar).toEqualTypeOf<ScalarRule | undefined>();
+expectTypeOf<ScalarRule['eval']>().toEqualTypeOf<ScalarEval>();
+expectTypeOf<ScalarEval>().parameters.toEqualTypeOf<[number, number, Float64Array]>();
+const _wrongRule: ScalarRule = {
+  // @ts-expect-error a scalar rule writes its output and partials into a Float64Array
+  eval: (a: number, b: number, out: number[]) => a + b + out.length,
+  constant: false,
+};
