@@ -227,7 +227,8 @@ export class Buffer {
   /** @internal */
   snapshot(): BufferSnapshot {
     return {
-      data: this.data.slice(),
+      // A small copy as a JS array stays on the JS heap; a typed-array copy costs an allocation.
+      data: this.size <= 64 ? Array.from(this.data) : this.data.slice(),
       whole: this.whole,
       slots: this.slots?.slice() ?? null,
       packedBy: this.packedBy,
@@ -306,7 +307,7 @@ export class Buffer {
 }
 
 export interface BufferSnapshot {
-  readonly data: Float64Array;
+  readonly data: Float64Array | readonly number[];
   readonly whole: Tracer | null;
   readonly slots: readonly (Value | undefined)[] | null;
   readonly packedBy: Trace | null;
