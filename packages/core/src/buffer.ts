@@ -1,3 +1,4 @@
+import { describeValue, fixForValue } from './describe.js';
 import { InvalidInputError, ShapeMismatchError, TracedValueError } from './errors.js';
 import * as m from './math/ops.js';
 import { type Trace, Tracer, type Value, shapeOf } from './trace.js';
@@ -81,12 +82,7 @@ export class Buffer {
   set(i: number, j: number, v: Value): void;
   set(i: number, jOrV: Value, maybeV?: Value): void {
     const k = maybeV === undefined ? this.index(i) : this.index(i, jOrV as number);
-    const v = maybeV === undefined ? jOrV : maybeV;
-    if (typeof v !== 'number' && shapeOf(v).length !== 0) {
-      throw new ShapeMismatchError(
-        `buffer.set: needs a scalar, got a value of shape ${formatShape(shapeOf(v))}.`,
-      );
-    }
+    const v = scalarArgument('buffer.set', maybeV === undefined ? jOrV : maybeV);
     noteWrite(this);
     if (v instanceof Tracer) {
       if (!this.packSlot(k, v)) {
@@ -110,18 +106,25 @@ export class Buffer {
 
   /** Sets every element to the scalar `v`. */
   fill(v: Value): void {
-    if (v instanceof Tracer) this.assign(m.broadcastTo(v, this.shape));
-    else if (typeof v === 'number') {
+    const s = scalarArgument('buffer.fill', v);
+    if (s instanceof Tracer) this.assign(m.broadcastTo(s, this.shape));
+    else {
       noteWrite(this);
-      this.data.fill(v);
+      this.data.fill(s);
       this.whole = null;
       this.clearSlots();
       this.clearPacked();
-    } else throw new ShapeMismatchError(`buffer.fill: needs a scalar, got shape ${formatShape(shapeOf(v))}.`);
+    }
   }
 
   /** Replaces the whole contents with `v` (of the buffer's shape, or of its size). */
   assign(v: Value): void {
+    if (!isValue(v)) {
+      throw new InvalidInputError(
+        `buffer.assign: the value is ${describeValue(v)}; it must be a number, a Float64Array, an NDArray ` +
+          `or a value being differentiated. ${fixForValue(v)}`,
+      );
+    }
     const s = shapeOf(v);
     if (!sameShape(s, this.shape) && sizeOf(s) !== this.size) {
       throw new ShapeMismatchError(
@@ -372,4 +375,29 @@ function noteWrite(b: Buffer): void {
   if (b.noted === journalEpoch) return;
   for (let i = 0; i < journals.length; i++) journals[i]!.note(b);
   b.noted = journalEpoch;
+}
+
+function isValue(v: unknown): v is Value {
+  return typeof v === 'number' || v instanceof Tracer || v instanceof Float64Array || v instanceof NDArray;
+}
+
+/**
+ * A scalar argument as a number or a scalar tracer: a 0-d `NDArray` is accepted as the number it
+ * holds, as everywhere a scalar is; anything of another shape is a `ShapeMismatchError`.
+ */
+function scalarArgument(op: string, v: unknown): number | Tracer {
+  if (typeof v === 'number') return v;
+  if (v instanceof Tracer || v instanceof NDArray || v instanceof Float64Array) {
+    const s = shapeOf(v);
+    if (s.length !== 0) {
+      throw new ShapeMismatchError(
+        `${op}: needs a scalar (a number, or a value of shape []), got a value of shape ${formatShape(s)}. ` +
+          'Write an array with buf.assign(v), or one element with buf.set(i, m.get(v, j)).',
+      );
+    }
+    return v instanceof NDArray ? v.data[0]! : (v as Tracer);
+  }
+  throw new InvalidInputError(
+    `${op}: the value is ${describeValue(v)}; it must be a number or a scalar value being differentiated. ${fixForValue(v)}`,
+  );
 }

@@ -86,16 +86,37 @@ export class UnsupportedOperatorError extends DiffError {
   }
 }
 
-/** A traced value was turned into a JS number (the silent-wrong-derivative bug, made loud). */
+/** How a traced value was misused: as a number, a string, or an array (its elements or length). */
+export type TracedUse = 'number' | 'string' | 'array';
+
+const tracedFix: Record<TracedUse, string> = {
+  number:
+    'Its derivative would be lost silently. Read a primal for control flow with value(v); ' +
+    'store intermediate results in a buffer() (or a cache() context) instead of a plain Float64Array; ' +
+    'compute with the functions of @diffint/core/math instead of JS arithmetic operators.',
+  string:
+    'Print it with console.log(v) or v.toString(), which show its engine, shape and primal values, ' +
+    'or read its primal with value(v).',
+  array:
+    'It has no elements or length that JS can read, so its derivative would be lost silently. ' +
+    'Index it with m.get(v, i) or m.slice(v, start, end), read its size with m.size(v) or m.shape(v), ' +
+    'and write element by element into a buffer() (or a cache() context) instead of a plain array.',
+};
+
+/**
+ * A traced value was used where JS needs a plain number, string or array (`plain[i] = v`,
+ * `v + 1`, `` `${v}` ``, `v.length`, `v[0]`, `for (const e of v)`): the silent-wrong-derivative
+ * bug, made loud.
+ */
 export class TracedValueError extends DiffError {
-  constructor(what: string) {
+  /** What the value was used as. */
+  readonly use: TracedUse;
+  constructor(what: string, use: TracedUse = 'number') {
     super(
       ErrorCode.TracedValue,
-      `A value being differentiated was converted to a plain number (${what}). ` +
-        'Its derivative would be lost silently. Read a primal for control flow with value(v); ' +
-        'store intermediate results in a buffer() (or a cache() context) instead of a plain Float64Array; ' +
-        'compute with the functions of @diffint/core/math instead of JS arithmetic operators.',
+      `A value being differentiated was used as ${use === 'array' ? 'an array' : `a plain ${use}`} (${what}). ${tracedFix[use]}`,
     );
+    this.use = use;
   }
 }
 

@@ -2,6 +2,7 @@
  * Pytrees: nested plain objects and arrays whose leaves are values. Several active inputs are
  * one pytree; a gradient has exactly the structure of its input.
  */
+import { describeValue, fixForValue } from './describe.js';
 import { InvalidInputError, StructureMismatchError } from './errors.js';
 import { Tracer, type Value, shapeOf } from './trace.js';
 import { NDArray, type Shape, formatShape, plainData, sameShape } from './values.js';
@@ -22,18 +23,11 @@ export interface Flat {
   readonly leaves: Value[];
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object without prototype';
-  return `a ${typeof v} (${String(v).slice(0, 40)})`;
-}
-
-function fixFor(v: unknown): string {
-  if (ArrayBuffer.isView(v)) return 'Convert it with Float64Array.from(value).';
-  if (typeof v === 'string') return 'Parse it into a number first.';
-  if (typeof v === 'bigint') return 'Convert it with Number(value).';
-  return 'Leaves must be number, Float64Array or NDArray; containers plain objects or arrays.';
+/** The fix for a leaf that is not a value (a number[] leaf is fine: it is a container of scalars). */
+function fixForLeaf(v: unknown): string {
+  return ArrayBuffer.isView(v) || typeof v !== 'object' || v === null
+    ? fixForValue(v)
+    : 'Leaves must be numbers, Float64Arrays or NDArrays; containers plain objects or arrays.';
 }
 
 /**
@@ -49,14 +43,6 @@ export function flatten(tree: unknown, name = 'x'): Flat {
       leaves.push(v);
       return { type: 'leaf', kind: 'number', shape: [] };
     }
-    if (v instanceof Float64Array) {
-      leaves.push(v);
-      return { type: 'leaf', kind: 'float64', shape: [v.length] };
-    }
-    if (v instanceof NDArray) {
-      leaves.push(v);
-      return { type: 'leaf', kind: 'ndarray', shape: v.shape };
-    }
     if (v instanceof Tracer) {
       leaves.push(v);
       const s = v.shape;
@@ -65,6 +51,14 @@ export function flatten(tree: unknown, name = 'x'): Flat {
         kind: s.length === 0 ? 'number' : s.length === 1 ? 'float64' : 'ndarray',
         shape: s,
       };
+    }
+    if (v instanceof Float64Array) {
+      leaves.push(v);
+      return { type: 'leaf', kind: 'float64', shape: [v.length] };
+    }
+    if (v instanceof NDArray) {
+      leaves.push(v);
+      return { type: 'leaf', kind: 'ndarray', shape: v.shape };
     }
     if (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v)) {
       if (seen.has(v))
@@ -93,7 +87,7 @@ export function flatten(tree: unknown, name = 'x'): Flat {
       }
     }
     throw new InvalidInputError(
-      `${path} is ${describe(v)}, which diffint cannot differentiate. ${fixFor(v)}`,
+      `${path} is ${describeValue(v)}, which diffint cannot differentiate. ${fixForLeaf(v)}`,
     );
   };
   const def = walk(tree, name);

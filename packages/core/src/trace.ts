@@ -1,12 +1,16 @@
 import type { Buffer } from './buffer.js';
 import { TraceEscapedError, TracedValueError } from './errors.js';
 import type { Primitive, PrimitiveName, PrimitiveParams } from './primitive.js';
-import { type Plain, type Shape, sizeOf } from './values.js';
+import { type Plain, type Shape, formatShape, sizeOf } from './values.js';
+
+/** Node's `util.inspect` (so `console.log`) calls this method when an object has it. */
+const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A value that carries derivative information for one differentiation in progress (its trace).
- * It refuses to become a JS number, so `plainArray[i] = v` throws instead of silently dropping
- * the derivative.
+ * It refuses to become a JS number, a string or an array-like (`plainArray[i] = v`, `v.length`,
+ * `v[0]`, `for (const e of v)` all throw `TracedValueError`), so a derivative is never dropped
+ * silently; `console.log(v)` and `v.toString()` show its engine, shape and primal values.
  */
 export abstract class Tracer {
   abstract readonly trace: Trace;
@@ -16,11 +20,28 @@ export abstract class Tracer {
     return sizeOf(this.shape);
   }
 
-  [Symbol.toPrimitive](hint: string): never {
+  /** Refused: `for (i < v.length)` would silently run zero times. */
+  get length(): never {
+    throw new TracedValueError('its length was read, as in for (let i = 0; i < v.length; i++)', 'array');
+  }
+
+  [Symbol.iterator](): never {
     throw new TracedValueError(
-      hint === 'string'
-        ? `it was converted to a string`
-        : `it was used where JS needs a number, as in arr[i] = v, v + 1, v < 0 or Math.exp(v) (hint: ${hint})`,
+      'it was iterated, as in for (const e of v), [...v], const [a, b] = v or Array.from(v)',
+      'array',
+    );
+  }
+
+  [Symbol.toPrimitive](hint: string): never {
+    if (hint === 'string') {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message quotes the user's code
+      throw new TracedValueError('it was converted to a string, as in `${v}` or String(v)', 'string');
+    }
+    if (hint === 'default') {
+      throw new TracedValueError("it was combined with + or compared with ==, as in v + 1 or '' + v");
+    }
+    throw new TracedValueError(
+      `it was used where JS needs a number, as in arr[i] = v, v + 1, v < 0 or Math.exp(v) (hint: ${hint})`,
     );
   }
 
@@ -28,13 +49,66 @@ export abstract class Tracer {
     throw new TracedValueError('valueOf() was called on it');
   }
 
+  /** `Tracer(tape, [3]: 1, 2, 3)`: the engine, the shape and the primal values, never throwing. */
   toString(): string {
-    return `Tracer(${this.trace.engine}, shape [${this.shape.join(', ')}])`;
+    return `Tracer(${this.trace.engine}, ${formatShape(this.shape)}: ${describePrimal(this)})`;
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
   }
 
   toJSON(): never {
-    throw new TracedValueError('it was serialised with JSON.stringify');
+    throw new TracedValueError('it was serialised with JSON.stringify', 'string');
   }
+}
+
+/** Elements shown when a traced value is printed. */
+const shownElements = 8;
+
+function describePrimal(t: Tracer): string {
+  let v: Value = t;
+  try {
+    while (v instanceof Tracer) {
+      if (!v.trace.active) return 'its differentiation has ended';
+      v = v.trace.primal(v);
+    }
+  } catch {
+    return 'primal not available';
+  }
+  const data = typeof v === 'number' ? Float64Array.of(v) : v instanceof Float64Array ? v : v.data;
+  const shown = Array.from(data.subarray(0, shownElements), String);
+  if (data.length > shownElements) shown.push(`… ${data.length - shownElements} more`);
+  return shown.join(', ');
+}
+
+/**
+ * Below every tracer's own properties and methods in its prototype chain: an element read or
+ * write (`v[0]`, `v[i] ?? 1`, `0 in v`) on a traced value throws instead of reading `undefined`.
+ * Only lookups that miss everything above reach it, so ordinary property access costs nothing.
+ */
+const elementGuard = new Proxy(Object.prototype, {
+  get(target, key, receiver) {
+    if (isIndexKey(key)) throw elementError(key, 'read');
+    return Reflect.get(target, key, receiver);
+  },
+  set(target, key, value, receiver) {
+    if (isIndexKey(key)) throw elementError(key, 'written');
+    return Reflect.set(target, key, value, receiver);
+  },
+  has(target, key) {
+    if (isIndexKey(key)) throw elementError(key, 'tested with in');
+    return Reflect.has(target, key);
+  },
+});
+Object.setPrototypeOf(Tracer.prototype, elementGuard);
+
+function isIndexKey(key: string | symbol): key is string {
+  return typeof key === 'string' && /^-?\d+$/.test(key);
+}
+
+function elementError(key: string, how: string): TracedValueError {
+  return new TracedValueError(`its element [${key}] was ${how}, as in v[${key}]`, 'array');
 }
 
 /** What portable math computes with: a plain float64 value, or a traced one. */
@@ -156,6 +230,8 @@ const scalarShape: Shape = Object.freeze([]);
 
 export function shapeOf(v: Value): Shape {
   if (typeof v === 'number') return scalarShape;
+  // Tracers first: a negative instanceof on a tracer walks its whole prototype chain.
+  if (v instanceof Tracer) return v.shape;
   if (v instanceof Float64Array) return [v.length];
   return v.shape;
 }

@@ -105,7 +105,7 @@ const raises: { readonly [C in ErrorCode]: readonly [() => unknown, RegExp] } = 
         1,
       );
     },
-    /converted to a plain number/,
+    /used as a plain number/,
   ],
   [ErrorCode.TraceEscaped]: [
     () => {
@@ -285,7 +285,7 @@ describe('bad input gets its typed error and leaves every input untouched', () =
     [
       'a Float32Array input',
       InvalidInputError,
-      /x\.v is Float32Array.*Float64Array\.from/,
+      /x\.v is a Float32Array.*Float64Array\.from/,
       ({ f32 }) => gradient(sumSq, tape(), f32 as never),
     ],
     [

@@ -129,8 +129,8 @@ describe('what is not a pytree is an InvalidInputError naming its path', () => {
   });
 
   test('a Float32Array, with the conversion that fixes it', () => {
-    rejects({ w: new Float32Array(3) }, /x\.w is Float32Array/, /Float64Array\.from\(value\)/);
-    rejects(new Int32Array(2), /^x is Int32Array/, /Float64Array\.from/);
+    rejects({ w: new Float32Array(3) }, /x\.w is a Float32Array of length 3/, /Float64Array\.from\(…\)/);
+    rejects(new Int32Array(2), /^x is an Int32Array/, /Float64Array\.from/);
   });
 
   test('a sparse array', () => {
@@ -148,16 +148,16 @@ describe('what is not a pytree is an InvalidInputError naming its path', () => {
     class Params {
       w = 1;
     }
-    rejects({ p: new Params() }, /x\.p is Params/);
-    rejects([new Map()], /x\[0\] is Map/);
-    rejects({ d: new Date(0) }, /x\.d is Date/);
+    rejects({ p: new Params() }, /x\.p is an object of class Params/);
+    rejects([new Map()], /x\[0\] is an object of class Map/);
+    rejects({ d: new Date(0) }, /x\.d is an object of class Date/);
   });
 
   test('null, undefined, booleans, bigints and functions', () => {
     rejects({ a: null }, /x\.a is null/);
     rejects({ a: undefined }, /x\.a is undefined/);
     rejects([true], /x\[0\] is a boolean/);
-    rejects({ n: 3n }, /x\.n is a bigint/, /Number\(value\)/);
+    rejects({ n: 3n }, /x\.n is a bigint/, /Number\(v\)/);
     rejects({ f: () => 1 }, /x\.f is a function/);
   });
 

@@ -10,6 +10,7 @@ import {
   type Context,
   allocateCaches,
   checkContexts,
+  checkTemplate,
   contextValues,
 } from '../context.js';
 import type { Backend, LeafFn } from '../engine.js';
@@ -50,6 +51,7 @@ export function inPlace<F extends (y: Buffer, x: any, ...contexts: any[]) => voi
   yTemplate: CacheTemplate,
 ): InPlace<F> {
   if (typeof f !== 'function') throw new InvalidInputError('inPlace(f, yTemplate): f must be a function.');
+  checkTemplate('inPlace(f, yTemplate)', 'yTemplate', yTemplate);
   return { kind: 'in-place', f, template: yTemplate };
 }
 
