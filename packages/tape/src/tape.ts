@@ -23,6 +23,7 @@ import {
   bind,
   shapeOf,
 } from '@diffint/core/engine';
+import { NDArray } from '@diffint/core';
 import * as m from '@diffint/core/math';
 
 type Shape = readonly number[];
@@ -63,6 +64,30 @@ interface GeneralRecord {
   readonly args: readonly Value[];
   readonly params: PrimitiveParams[PrimitiveName];
   readonly out: TapeTracer;
+}
+
+/** A plain array copied (its values now), anything else as it is. */
+function copyPlain(v: Value): Value {
+  if (typeof v === 'number' || v instanceof Tracer) return v;
+  return v instanceof Float64Array ? v.slice() : new NDArray(v.data.slice(), v.shape);
+}
+
+/**
+ * The arguments of a general record as the backward pass will see them: a plain array is
+ * copied, because f may overwrite it after this op (`coef.fill(2); m.mul(x, coef);
+ * coef.fill(5)`) and the op must be differentiated with the values it saw. Numbers and traced
+ * values cannot change, so they are kept as they are (and enclosed data that never meets a
+ * traced value is never recorded, so it costs nothing).
+ */
+function keptArguments(args: readonly Value[]): readonly Value[] {
+  let kept: Value[] | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (typeof a === 'number' || a instanceof Tracer) continue;
+    kept ??= args.slice();
+    kept[i] = copyPlain(a);
+  }
+  return kept ?? args;
 }
 
 /** Where a scalar rule writes the output and partials of one op. */
@@ -170,7 +195,7 @@ class TapeTrace extends Trace {
     }
     const out = bind(prim, this.primalsOf(args), params);
     const t = this.slotFor(GENERAL, out);
-    this.general.push({ prim: prim as AnyPrimitive, args, params, out: t });
+    this.general.push({ prim: prim as AnyPrimitive, args: keptArguments(args), params, out: t });
     this.records++;
     return t;
   }

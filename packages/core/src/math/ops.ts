@@ -318,10 +318,17 @@ export function stack(parts: readonly Value[]): Value {
 
 // ---- plain values ----
 
-/** The plain value behind a (possibly traced) value: for control flow, printing, logging. */
+/**
+ * The plain value behind a (possibly traced) value, for control flow, printing and logging: a
+ * fresh copy when v is a traced array.
+ */
 export function value(v: Value): Plain {
   checkValue('value', 'v', v);
-  return primalValue(v);
+  if (!(v instanceof Tracer)) return v;
+  // A copy: the primal of a traced array belongs to its engine, which may still need it.
+  const p = primalValue(v);
+  if (typeof p === 'number') return p;
+  return p instanceof Float64Array ? p.slice() : new NDArray(p.data.slice(), p.shape);
 }
 
 /** The shape of a value ([] for a scalar). */

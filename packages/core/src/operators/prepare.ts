@@ -170,7 +170,7 @@ export class Preparation {
     }
     if (!ok) throw new PreparationMismatchError(this.operator, checks);
     checkContexts(contexts);
-    return leaves;
+    return leaves.map(ownCopy);
   }
 
   /**
@@ -210,6 +210,15 @@ export class Preparation {
       journal.close();
     }
   }
+}
+
+/**
+ * The point an operator differentiates at, as its own copy: f may write into the caller's x
+ * through a closure while it runs, and the point must not move under the engine.
+ */
+function ownCopy(v: Value): Value {
+  if (typeof v === 'number' || v instanceof Tracer) return v;
+  return v instanceof Float64Array ? v.slice() : new NDArray(v.data.slice(), v.shape);
 }
 
 /** A fresh result leaf of the kind of `def` (traced values, from a nested differentiation, pass through). */
