@@ -85,8 +85,13 @@ export const adapters: readonly Adapter[] = [
     tolerance: { firstOrder: 1e-7, secondOrder: 1e-5 },
     capabilities: ['runsOnPlainValues'],
   }),
-  adapter('tfjs (cpu)', '@diffint/tfjs', 'tfjs', {}, () => tensorflowBackend('cpu')),
-  adapter('tfjs (wasm)', '@diffint/tfjs', 'tfjs', {}, () => tensorflowBackend('wasm')),
+  // TensorFlow.js runs its own gradient kernels, whose products are IEEE (0 × ∞ is NaN).
+  adapter('tfjs (cpu)', '@diffint/tfjs', 'tfjs', { capabilities: ['ieeeProducts'] }, () =>
+    tensorflowBackend('cpu'),
+  ),
+  adapter('tfjs (wasm)', '@diffint/tfjs', 'tfjs', { capabilities: ['ieeeProducts'] }, () =>
+    tensorflowBackend('wasm'),
+  ),
 ];
 
 /** The adapter of this name (for a test file that runs one). */

@@ -9,9 +9,11 @@ export interface Comparison {
 
 /**
  * Compares a result with its reference: same structure and leaf kinds, and every element within
- * `tolerance` × max(1, largest magnitude in the reference). Scaling by the whole reference, not
- * element by element, keeps tiny entries of a large Jacobian from demanding more digits than
- * the backend's precision holds.
+ * `tolerance` × max(1, largest finite magnitude in the reference). Scaling by the whole
+ * reference, not element by element, keeps tiny entries of a large Jacobian from demanding more
+ * digits than the backend's precision holds. A NaN or ±∞ in the reference is IEEE propagation
+ * being checked: it is matched only by the same non-finite value; a NaN in a result matches
+ * nothing else. An `unspecified` reference leaf checks its kind only.
  */
 export function compare(got: unknown, reference: unknown, tolerance: number): Comparison {
   const g = leaves(got);
@@ -24,14 +26,15 @@ export function compare(got: unknown, reference: unknown, tolerance: number): Co
     };
   }
   let scale = 1;
-  for (const l of r) for (const v of l.data) scale = Math.max(scale, Math.abs(v));
+  for (const l of r) for (const v of l.data) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
   let worst = 0;
   let where = '';
   for (let i = 0; i < g.length; i++) {
+    if (r[i]!.unspecified) continue;
     const a = g[i]!.data;
     const b = r[i]!.data;
     for (let k = 0; k < a.length; k++) {
-      const e = Number.isNaN(a[k]!) ? Number.POSITIVE_INFINITY : Math.abs(a[k]! - b[k]!) / scale;
+      const e = elementError(a[k]!, b[k]!, scale);
       if (e > worst) {
         worst = e;
         where = `result${g[i]!.path}${g[i]!.kind === 'number' ? '' : `[${k}]`} is ${a[k]}, expected ${b[k]}`;
@@ -43,4 +46,10 @@ export function compare(got: unknown, reference: unknown, tolerance: number): Co
     problem: `${where} (relative error ${worst.toExponential(2)} > ${tolerance.toExponential(0)})`,
     relativeError: worst,
   };
+}
+
+function elementError(got: number, expected: number, scale: number): number {
+  if (!Number.isFinite(expected)) return Object.is(got, expected) ? 0 : Number.POSITIVE_INFINITY;
+  if (!Number.isFinite(got)) return Number.POSITIVE_INFINITY;
+  return Math.abs(got - expected) / scale;
 }

@@ -10,9 +10,30 @@ export interface Leaf {
   /** `number`, `Float64Array[n]` or `NDArray[…]`: results must have the reference's leaf kinds. */
   readonly kind: string;
   readonly data: Float64Array;
+  /** A reference leaf whose elements are not specified (only its kind is checked). */
+  readonly unspecified?: true;
+}
+
+/**
+ * A reference part that the conventions leave unspecified (a derivative at a point where f is
+ * NaN): a result must have its structure, and may hold any numbers.
+ */
+export class Unspecified {
+  constructor(
+    /** A tree with the structure the result must have. */
+    readonly like: unknown,
+  ) {}
+}
+
+/** Marks a reference part as unspecified, with the structure of `like`. */
+export function unspecified(like: unknown): Unspecified {
+  return new Unspecified(like);
 }
 
 export function leaves(tree: unknown, path = ''): Leaf[] {
+  if (tree instanceof Unspecified) {
+    return leaves(tree.like, path).map((l) => ({ ...l, unspecified: true as const }));
+  }
   if (typeof tree === 'number') return [{ path, kind: 'number', data: Float64Array.of(tree) }];
   if (tree instanceof Float64Array) return [{ path, kind: `Float64Array[${tree.length}]`, data: tree }];
   if (tree instanceof NDArray) return [{ path, kind: `NDArray[${tree.shape.join(', ')}]`, data: tree.data }];
@@ -37,6 +58,7 @@ export function flatData(tree: unknown): Float64Array {
 export function likeTree(template: unknown, data: ArrayLike<number>): any {
   let off = 0;
   const build = (t: unknown): unknown => {
+    if (t instanceof Unspecified) return build(t.like);
     if (typeof t === 'number') return data[off++]!;
     if (t instanceof Float64Array) {
       const out = Float64Array.from({ length: t.length }, () => data[off++]!);

@@ -1,7 +1,15 @@
 import type { Backend, CacheTemplate, Context, ErrorCode, Tree } from '@diffint/core';
 
 /** The scenario families of the suite (the rows of the matrix). */
-export const families = ['closure-cache', 'param-struct', 'constant', 'standard', 'second-order'] as const;
+export const families = [
+  'closure-cache',
+  'param-struct',
+  'constant',
+  'standard',
+  'second-order',
+  'kinks',
+  'contract',
+] as const;
 export type Family = (typeof families)[number];
 
 /** The operators of `@diffint/core`, each checked with all its variants. */
@@ -22,12 +30,19 @@ export type Operator = (typeof operators)[number];
  * whose expected outcome depends on it names the capability, never a backend.
  *
  * - `runsOnPlainValues`: f runs on plain numbers (finite differences), so JS arithmetic and plain
- *   `Float64Array` writes inside f are differentiated instead of refused.
+ *   `Float64Array` writes inside f are differentiated instead of refused, and a derivative is a
+ *   difference of values of f (across a jump, not a derivative at all).
+ * - `ieeeProducts`: the engine's own gradient rules multiply in IEEE arithmetic (TensorFlow.js),
+ *   so 0 × ∞ and 0 × NaN are NaN: an unselected `where` branch or a zero cotangent whose
+ *   factor is infinite or NaN makes the derivative NaN instead of contributing zero.
  */
-export type Capability = 'runsOnPlainValues';
+export type Capability = 'runsOnPlainValues' | 'ieeeProducts';
 
-/** What a call must do: match the reference, or throw the `DiffError` with this code. */
-export type Outcome = 'reference' | { readonly throws: ErrorCode };
+/**
+ * What a call must do: match the scenario's reference, throw the `DiffError` with this code, or
+ * match another reference (what an engine with a documented difference computes).
+ */
+export type Outcome = 'reference' | { readonly throws: ErrorCode } | { readonly reference: Reference };
 
 /** The expected outcome by capability; a backend with none of the listed capabilities gets `default`. */
 export type Expectation = { readonly default?: Outcome } & { readonly [C in Capability]?: Outcome };
@@ -85,6 +100,11 @@ export interface Scenario {
   /** Defaults to matching the reference on every backend. */
   readonly expect?: Expectation;
   readonly after?: StateCheck;
+  /**
+   * Which tolerance judges the result, when it is not the operator's own: a first-order operator
+   * over a second-order one (a nested Hessian) is judged as second order.
+   */
+  readonly order?: 1 | 2;
 }
 
 /**

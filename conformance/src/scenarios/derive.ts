@@ -5,7 +5,7 @@
  */
 import { NDArray, type Tree } from '@diffint/core';
 import { flatData, likeTree } from '../tree.js';
-import type { Family, Operator, Scenario } from '../types.js';
+import type { Capability, Expectation, Family, Operator, Outcome, Scenario } from '../types.js';
 
 /** A dense matrix from its entries. */
 export function matrix(rows: number, cols: number, entry: (i: number, j: number) => number): NDArray {
@@ -65,15 +65,31 @@ type Common = Omit<Scenario, 'id' | 'operator' | 'reference' | 'seeds' | 'x'> & 
   readonly family: Family;
 };
 
-/** One scenario per operator in `ops`, each with the reference that follows from `a`. */
-export function scenariosFrom(common: Common, a: Analytic, ops: readonly Operator[]): Scenario[] {
-  return ops.map((operator) => ({
-    ...common,
-    id: `${common.family}/${common.name}/${operator}`,
-    operator,
-    x: a.x,
-    ...referenceFor(operator, a),
-  }));
+/**
+ * One scenario per operator in `ops`, each with the reference that follows from `a`.
+ * `alternatives` gives, by capability, what an engine with a documented difference computes
+ * instead (the same seeds are used): an explicit expectation, never a skip.
+ */
+export function scenariosFrom(
+  common: Common,
+  a: Analytic,
+  ops: readonly Operator[],
+  alternatives: { readonly [C in Capability]?: Analytic } = {},
+): Scenario[] {
+  return ops.map((operator) => {
+    const expect: Record<string, Outcome> = { ...common.expect };
+    for (const [c, alt] of Object.entries(alternatives) as [Capability, Analytic][]) {
+      expect[c] = { reference: referenceFor(operator, alt).reference };
+    }
+    return {
+      ...common,
+      id: `${common.family}/${common.name}/${operator}`,
+      operator,
+      x: a.x,
+      ...referenceFor(operator, a),
+      ...(Object.keys(expect).length === 0 ? {} : { expect: expect as Expectation }),
+    };
+  });
 }
 
 function referenceFor(op: Operator, a: Analytic): Pick<Scenario, 'reference' | 'seeds'> {

@@ -1,6 +1,8 @@
 import type { Family, Scenario } from '../types.js';
 import { closureCacheScenarios } from './closure-cache.js';
 import { constantScenarios } from './constant.js';
+import { contractScenarios } from './contract.js';
+import { kinksScenarios } from './kinks.js';
 import { paramStructScenarios } from './param-struct.js';
 import { secondOrderScenarios } from './second-order.js';
 import { standardScenarios } from './standard.js';
@@ -8,20 +10,38 @@ import { standardScenarios } from './standard.js';
 export {
   closureCacheScenarios,
   constantScenarios,
+  contractScenarios,
+  kinksScenarios,
   paramStructScenarios,
   secondOrderScenarios,
   standardScenarios,
 };
 export { type Analytic, matrix, matvec, vecmat, scenariosFrom, seedLike, wave } from './derive.js';
+export {
+  type VariantKind,
+  enclosed,
+  inPlaceForm,
+  nestedForm,
+  throughBuffer,
+  throughCache,
+  variantKinds,
+  withConstant,
+  withVariants,
+} from './variants.js';
+
+/** Each family's scenarios: adding a family is adding its name to `families` and one line here. */
+export const scenariosByFamily: { readonly [F in Family]: readonly Scenario[] } = {
+  'closure-cache': closureCacheScenarios,
+  'param-struct': paramStructScenarios,
+  constant: constantScenarios,
+  standard: standardScenarios,
+  'second-order': secondOrderScenarios,
+  kinks: kinksScenarios,
+  contract: contractScenarios,
+};
 
 /** Every scenario of the suite, family by family. */
-export const scenarios: readonly Scenario[] = [
-  ...closureCacheScenarios,
-  ...paramStructScenarios,
-  ...constantScenarios,
-  ...standardScenarios,
-  ...secondOrderScenarios,
-];
+export const scenarios: readonly Scenario[] = Object.values(scenariosByFamily).flat();
 
 export function scenariosOf(family: Family): Scenario[] {
   return scenarios.filter((s) => s.family === family);
