@@ -6,6 +6,7 @@ import { NDArray } from '@diffint/core';
 import * as m from '@diffint/core/math';
 import type { Operator, Scenario } from '../types.js';
 import { type Analytic, matrix, scenariosFrom, wave } from './derive.js';
+import { withVariants } from './variants.js';
 
 const family = 'standard';
 const firstOrder: Operator[] = ['jacobian', 'pushforward', 'pullback'];
@@ -91,6 +92,37 @@ const shapes: Shape[] = [
     },
   },
   {
+    // f = Σ σ(xᵢ) + tan(xᵢ/2) cos xᵢ
+    name: 'vector-to-number-activations',
+    sizes: [0, 1, 6],
+    operators: ['gradient', ...firstOrder, 'hessian', 'hvp'],
+    f: () => (x) => m.sum(m.add(m.sigmoid(x), m.mul(m.tan(m.mul(0.5, x)), m.cos(x)))),
+    at: (n) => {
+      const x = vector(n, 64);
+      const sig = (v: number) => 1 / (1 + Math.exp(-v));
+      const sec2 = (v: number) => 1 / Math.cos(v) ** 2;
+      const g = (v: number) => {
+        const s = sig(v);
+        return s * (1 - s) + 0.5 * sec2(v / 2) * Math.cos(v) - Math.tan(v / 2) * Math.sin(v);
+      };
+      const h = (v: number) => {
+        const [s, u] = [sig(v), v / 2];
+        return (
+          s * (1 - s) * (1 - 2 * s) +
+          0.5 * sec2(u) * Math.tan(u) * Math.cos(v) -
+          sec2(u) * Math.sin(v) -
+          Math.tan(u) * Math.cos(v)
+        );
+      };
+      return {
+        x,
+        value: sum(x.map((v) => sig(v) + Math.tan(v / 2) * Math.cos(v))),
+        jacobian: matrix(1, n, (_, j) => g(x[j]!)),
+        hessian: matrix(n, n, (i, j) => (i === j ? h(x[i]!) : 0)),
+      };
+    },
+  },
+  {
     // fᵢ = tanh(xᵢ) Σ x
     name: 'vector-to-vector',
     sizes: [0, 1, 9],
@@ -155,7 +187,7 @@ function ks(n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => (i + 1) / 2);
 }
 
-export const standardScenarios: Scenario[] = shapes.flatMap((shape) =>
+const bases: Scenario[] = shapes.flatMap((shape) =>
   shape.sizes.flatMap((n) =>
     scenariosFrom(
       {
@@ -169,3 +201,6 @@ export const standardScenarios: Scenario[] = shapes.flatMap((shape) =>
     ),
   ),
 );
+
+/** Each shape also through an enclosed buffer, a cache, a constant factor, in place and nested. */
+export const standardScenarios: Scenario[] = withVariants(bases);
