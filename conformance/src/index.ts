@@ -32,6 +32,7 @@ export {
   toleranceOf,
 } from './runner.js';
 export { compare } from './compare.js';
+export { Unspecified, unspecified } from './tree.js';
 export { type Absent, type Report, buildReport, formatJson, formatMarkdown, formatText } from './report.js';
 export { type Adapter, type Loaded, adapters, adapterNamed } from './backends.js';
 export { type TestBackendOptions, testBackend } from './vitest.js';

@@ -111,7 +111,9 @@ describe('primitive coverage', () => {
 
   test('the recording trace sees what f applies', () => {
     const probe = new Set<string>();
-    pushforward((x: m.Value) => m.sum(m.exp(x)), recorder(probe), Float64Array.of(1, 2), [Float64Array.of(0, 0)]);
+    pushforward((x: m.Value) => m.sum(m.exp(x)), recorder(probe), Float64Array.of(1, 2), [
+      Float64Array.of(0, 0),
+    ]);
     expect([...probe].sort()).toEqual(['exp', 'sum']);
   });
 

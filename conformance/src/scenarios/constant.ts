@@ -7,6 +7,7 @@ import { NDArray, constant } from '@diffint/core';
 import * as m from '@diffint/core/math';
 import type { Scenario } from '../types.js';
 import { matrix, matvec, scenariosFrom, vecmat, wave } from './derive.js';
+import { enclosed } from './variants.js';
 
 const family = 'constant';
 
@@ -62,17 +63,8 @@ const leastSquares = {
 };
 const lsq = (x: m.Value, M: m.Value, t: m.Value) => m.mean(m.square(m.sub(m.matvec(M, x), t)));
 
-export const constantScenarios: Scenario[] = [
-  ...scenariosFrom(
-    {
-      name: 'network-sum-plus-x-enclosed',
-      family,
-      tags: ['constant', 'enclosed'],
-      f: (x: m.Value) => m.add(m.sum(run(network, input)), x),
-    },
-    { x: x0, value: outputSum + x0, jacobian: matrix(1, 1, () => 1), secondDerivative: 0 },
-    ['derivative', 'gradient', 'secondDerivative'],
-  ),
+/** Each function with its data passed as `constant()`; the enclosed form is derived from it. */
+const passed: Scenario[] = [
   ...scenariosFrom(
     {
       name: 'network-sum-plus-x-passed',
@@ -83,16 +75,6 @@ export const constantScenarios: Scenario[] = [
     },
     { x: x0, value: outputSum + x0, jacobian: matrix(1, 1, () => 1), secondDerivative: 0 },
     ['derivative', 'gradient', 'secondDerivative'],
-  ),
-  ...scenariosFrom(
-    {
-      name: 'network-plus-x-enclosed',
-      family,
-      tags: ['constant', 'enclosed'],
-      f: (x: m.Value) => m.add(run(network, input), x),
-    },
-    { x: xv, value: output.map((o, i) => o + xv[i]!), jacobian: matrix(width, width, (i, j) => +(i === j)) },
-    ['jacobian', 'pushforward', 'pullback'],
   ),
   ...scenariosFrom(
     {
@@ -107,16 +89,6 @@ export const constantScenarios: Scenario[] = [
   ),
   ...scenariosFrom(
     {
-      name: 'least-squares-enclosed',
-      family,
-      tags: ['constant', 'enclosed'],
-      f: (x: m.Value) => lsq(x, A, y),
-    },
-    leastSquares,
-    ['gradient', 'hessian'],
-  ),
-  ...scenariosFrom(
-    {
       name: 'least-squares-passed',
       family,
       tags: ['constant'],
@@ -126,6 +98,13 @@ export const constantScenarios: Scenario[] = [
     leastSquares,
     ['gradient', 'hessian', 'hvp'],
   ),
+];
+
+export const constantScenarios: Scenario[] = [
+  ...passed.flatMap((s) => [
+    enclosed(s, s.name.replace('-passed', '-enclosed'), { tags: ['constant', 'enclosed'] }),
+    s,
+  ]),
   ...scenariosFrom(
     {
       name: 'least-squares-passed-as-struct',

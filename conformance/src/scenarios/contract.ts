@@ -109,13 +109,24 @@ let printed = '';
 export const contractScenarios: Scenario[] = [
   ...Object.entries(arrayLike).flatMap(([name, f]) =>
     scenariosFrom(
-      { name: `traced-as-array-${name}`, family, tags: ['contract', 'refusal', 'array-like'], f, expect: refused },
+      {
+        name: `traced-as-array-${name}`,
+        family,
+        tags: ['contract', 'refusal', 'array-like'],
+        f,
+        expect: refused,
+      },
       sumOfSquares,
       ['gradient'],
     ),
   ),
   ...scenariosFrom(
-    { name: 'plain-array-refilled', family, tags: ['contract', 'plain-array'], f: (x: m.Value) => m.sum(refilledSum(x)) },
+    {
+      name: 'plain-array-refilled',
+      family,
+      tags: ['contract', 'plain-array'],
+      f: (x: m.Value) => m.sum(refilledSum(x)),
+    },
     { x: xs, value: 7 * sx, jacobian: matrix(1, 3, () => 7) },
     ['gradient', 'pullback'],
   ),
@@ -250,7 +261,12 @@ export const contractScenarios: Scenario[] = [
       family,
       tags: ['contract', 'invalid-input', 'constant', 'nested'],
       f: nested((b) => (x: m.Value) => {
-        const g = gradient((y: m.Value, c: unknown) => m.mul(y, m.sum(c as m.Value)), b, 1, constant(new Float32Array(2)));
+        const g = gradient(
+          (y: m.Value, c: unknown) => m.mul(y, m.sum(c as m.Value)),
+          b,
+          1,
+          constant(new Float32Array(2)),
+        );
         return m.mul(x, g as m.Value);
       }),
       expect: invalid,

@@ -171,7 +171,13 @@ const bases: Scenario[] = [
       tags: ['kinks', 'where', 'ieee', 'second-order'],
       f: (x: m.Value) => m.where(m.greater(x, 0), m.sqrt(x), m.square(x)),
     },
-    { x: -1, value: 1, jacobian: matrix(1, 1, () => -2), hessian: matrix(1, 1, () => 2), secondDerivative: 2 },
+    {
+      x: -1,
+      value: 1,
+      jacobian: matrix(1, 1, () => -2),
+      hessian: matrix(1, 1, () => 2),
+      secondDerivative: 2,
+    },
     ['secondDerivative', 'hessian'],
     {
       ieeeProducts: {
@@ -249,7 +255,13 @@ const ieee: Scenario[] = [
     matrix(4, 4, (r, c) => (Math.floor(c / 2) !== Math.floor(r / 2) && c % 2 === r % 2 ? 1 : 0)),
   ),
   // x + [[0, 1]]·[NaN, 1] on plain constants: the plain kernel must not skip the zero either.
-  ieeePrimal('nan-through-plain-matvec', (x) => m.add(x, m.matvec(M0, v0)), v(2), v(Number.NaN), matrix(1, 1, () => 1)),
+  ieeePrimal(
+    'nan-through-plain-matvec',
+    (x) => m.add(x, m.matvec(M0, v0)),
+    v(2),
+    v(Number.NaN),
+    matrix(1, 1, () => 1),
+  ),
 ];
 
 /** The zero seed meets an infinite partial: √′(0) = ∞, and 0 · ∞ contributes 0. */

@@ -2,10 +2,11 @@
  * Second order: Hessians, Hessian-vector products, second derivatives, buffers written under two
  * nested differentiations, and the perturbation-confusion check d/dx [x · d/dy (x + y)] = 1.
  */
-import { type Buffer, buffer, cache, derivative } from '@diffint/core';
+import { type Buffer, cache, derivative } from '@diffint/core';
 import * as m from '@diffint/core/math';
 import { type Scenario, nested } from '../types.js';
 import { matrix, scenariosFrom, wave } from './derive.js';
+import { enclosed, withVariants } from './variants.js';
 
 const family = 'second-order';
 
@@ -42,7 +43,6 @@ const c = Math.cos(xs);
 
 // ---- Σ x³ through a buffer: the write and the read happen under two traces ----
 
-const cubes = buffer(4);
 const sumOfCubes = (x: m.Value, scratch: Buffer) => {
   scratch.assign(m.mul(x, x));
   return m.sum(m.mul(scratch.read(), x));
@@ -55,7 +55,7 @@ const cubic = {
   hessian: matrix(4, 4, (i, j) => (i === j ? 6 * xc[i]! : 0)),
 };
 
-export const secondOrderScenarios: Scenario[] = [
+const smooth: Scenario[] = [
   ...scenariosFrom(
     { name: 'rosenbrock', family, tags: ['second-order'], f: rosenbrock },
     {
@@ -82,17 +82,10 @@ export const secondOrderScenarios: Scenario[] = [
     },
     ['secondDerivative', 'hessian'],
   ),
-  ...scenariosFrom(
-    {
-      name: 'cubes-through-buffer',
-      family,
-      tags: ['second-order', 'closure-cache', 'buffer'],
-      f: (x: m.Value) => sumOfCubes(x, cubes),
-      after: { what: 'the buffer holds x²', read: () => cubes.read(), expected: xc.map((v) => v * v) },
-    },
-    cubic,
-    ['hessian', 'hvp'],
-  ),
+];
+
+/** Σx³ with x² kept in a `cache()` context; its enclosed-buffer form is derived from it. */
+const cubesThroughCache: Scenario[] = [
   ...scenariosFrom(
     {
       name: 'cubes-through-cache-context',
@@ -104,6 +97,22 @@ export const secondOrderScenarios: Scenario[] = [
     cubic,
     ['hessian', 'hvp'],
   ),
+];
+
+export const secondOrderScenarios: Scenario[] = [
+  // The nested forms put each inside an outer derivative with respect to a factor of f.
+  ...withVariants(smooth, ['nested']),
+  ...cubesThroughCache.map((s) =>
+    enclosed(s, 'cubes-through-buffer', {
+      tags: ['second-order', 'closure-cache', 'buffer'],
+      after: ([cubes]) => ({
+        what: 'the buffer holds x²',
+        read: () => cubes!.read(),
+        expected: xc.map((v) => v * v),
+      }),
+    }),
+  ),
+  ...withVariants(cubesThroughCache, ['nested']),
   ...scenariosFrom(
     {
       name: 'nested-x-times-d-dy-x-plus-y',

@@ -174,7 +174,12 @@ export function inPlaceForm(s: Scenario): Scenario | null {
   if (!inPlaceOperators.includes(s.operator)) return null;
   return derived(s, 'in-place', {
     inPlace: shape,
-    f: mapF(s.f, (g) => (y: Buffer, ...args: unknown[]) => y.assign(g(...args))),
+    f: mapF(
+      s.f,
+      (g) =>
+        (y: Buffer, ...args: unknown[]) =>
+          y.assign(g(...args)),
+    ),
   });
 }
 
@@ -227,7 +232,9 @@ export function nestedForm(s: Scenario): Scenario | null {
   const ref = (r: Reference): Reference => {
     const parts = flatData(returned[operator].map((k) => r[k]));
     const value = parts.map((v) => v * p0);
-    return hasUnspecified(r) ? { value: unspecified(value), result: unspecified(parts) } : { value, result: parts };
+    return hasUnspecified(r)
+      ? { value: unspecified(value), result: unspecified(parts) }
+      : { value, result: parts };
   };
   const order = drivers[operator].order;
   const expect: Expectation | undefined =
@@ -236,11 +243,21 @@ export function nestedForm(s: Scenario): Scenario | null {
           ...mapExpect(s.expect, ref),
           // Differences of differences of differences keep about four digits: with f on plain
           // values there is no trace to lose, so only f(p) (the inner results) is checked.
-          runsOnPlainValues: thirdDifferences(ref(s.expect?.runsOnPlainValues === undefined ? s.reference : alt(s.expect.runsOnPlainValues, s.reference))),
+          runsOnPlainValues: thirdDifferences(
+            ref(
+              s.expect?.runsOnPlainValues === undefined
+                ? s.reference
+                : alt(s.expect.runsOnPlainValues, s.reference),
+            ),
+          ),
         }
       : mapExpect(s.expect, ref);
   // The inner operator gets the base's seeds and contexts; the outer derivative has neither.
-  const { seeds: _seeds, contexts: _contexts, ...d } = derived(
+  const {
+    seeds: _seeds,
+    contexts: _contexts,
+    ...d
+  } = derived(
     s,
     'nested',
     {
