@@ -189,25 +189,31 @@ const bases: Scenario[] = [
       },
     },
   ),
-  ...scenariosFrom(
-    {
-      name: 'where-unselected-hvp',
-      family,
-      tags: ['kinks', 'where', 'ieee', 'second-order'],
-      f: (x: m.Value) => m.sum(m.where(m.greater(x, 0.5), m.log(x), m.mul(x, m.square(x)))),
-    },
-    // Σ where(x > ½, log x, x³) at (−1, 2, 0): log is unselected at −1 (NaN) and 0 (−∞, ∞).
-    sumOf(v(-1, 2, 0), -1 + Math.log(2), v(3, 0.5, 0), v(-6, -0.25, 0)),
-    ['gradient', 'hessian', 'hvp'],
-    {
-      // IEEE: the NaN of an unselected branch reaches every entry of its row of the Hessian.
-      ieeeProducts: {
-        x: v(-1, 2, 0),
-        value: -1 + Math.log(2),
-        jacobian: row(v(Number.NaN, 0.5, Number.NaN)),
-        hessian: matrix(3, 3, (i, j) => (i !== 1 ? Number.NaN : j === 1 ? -0.25 : 0)),
+  ...(['gradient', 'hessian', 'hvp'] as const).flatMap((op) =>
+    scenariosFrom(
+      {
+        name: 'where-unselected-hvp',
+        family,
+        tags: ['kinks', 'where', 'ieee', 'second-order'],
+        f: (x: m.Value) => m.sum(m.where(m.greater(x, 0.5), m.log(x), m.mul(x, m.square(x)))),
       },
-    },
+      // Σ where(x > ½, log x, x³) at (−1, 2, 0): log is unselected at −1 (NaN) and 0 (−∞, ∞).
+      sumOf(v(-1, 2, 0), -1 + Math.log(2), v(3, 0.5, 0), v(-6, -0.25, 0)),
+      [op],
+      {
+        // IEEE: at 0, 0 · log′ 0 = 0 · ∞ is NaN (at −1 log′ is finite: only log itself is NaN).
+        // It reaches the row of x₂ in H·t, and the column of x₂ in the Hessian, which
+        // TensorFlow.js builds one column per unit tangent.
+        ieeeProducts: {
+          x: v(-1, 2, 0),
+          value: -1 + Math.log(2),
+          jacobian: row(v(3, 0.5, Number.NaN)),
+          hessian: matrix(3, 3, (i, j) =>
+            (op === 'hessian' ? j : i) === 2 ? Number.NaN : i !== j ? 0 : i === 0 ? -6 : -0.25,
+          ),
+        },
+      },
+    ),
   ),
   ...scenariosFrom(
     { name: 'sign-and-comparisons-at-jumps', family, tags: ['kinks', 'jump'], f: jumps },
