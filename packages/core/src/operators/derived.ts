@@ -5,7 +5,7 @@
 import type { BatchResult, Engine, LeafFn, PrepKey, SecondOrder } from '../engine.js';
 import { NonScalarOutputError, UnsupportedOperatorError } from '../errors.js';
 import * as m from '../math/ops.js';
-import { type Value, primalValue, shapeOf } from '../trace.js';
+import { type Value, primalSince, shapeOf, traceMark } from '../trace.js';
 import { type Shape, sizeOf } from '../values.js';
 
 /** All leaves as one flat vector. */
@@ -197,13 +197,16 @@ export function pairOf(backend: Engine | SecondOrder): { outer: Engine; inner: E
  */
 function innerGradient(inner: Engine, f: LeafFn, operator: string) {
   const key = {};
+  // The outer engine's trace comes after this mark; the caller's own traces (an operator nested
+  // in an outer differentiation) come before it, and the value and gradient stay traced by them.
+  const mark = traceMark();
   const first = { y: Number.NaN as Value, gradient: [] as readonly Value[], seen: false };
   const grad: LeafFn = (x) => {
     const r = gradientValues(inner, f, x, key, operator);
     if (!first.seen) {
       first.seen = true;
-      first.y = primalValue(r.y);
-      first.gradient = r.gradient.map(primalValue);
+      first.y = primalSince(r.y, mark);
+      first.gradient = r.gradient.map((g) => primalSince(g, mark));
     }
     return r.gradient;
   };

@@ -3,11 +3,19 @@ import type { Backend } from '../engine.js';
 import type { Value } from '../trace.js';
 import { gradientValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
-import { type Fn, type InputLike, type ValidTree, type Widen, firstOrder, scalarResult } from './types.js';
+import {
+  type Fn,
+  type InputLike,
+  type Out,
+  type ValidTree,
+  type Widen,
+  firstOrder,
+  scalarResult,
+} from './types.js';
 
 export interface PreparedGradient<X, Cs extends readonly Context[]> {
-  gradient(x: InputLike<X>, ...contexts: Cs): Widen<X>;
-  valueAndGradient(x: InputLike<X>, ...contexts: Cs): [number, Widen<X>];
+  gradient(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, Widen<X>>;
+  valueAndGradient(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, [number, Widen<X>]>;
   /** Writes the gradient into `out` (same structure as x) and returns it. */
   gradientInto(out: InputLike<X>, x: InputLike<X>, ...contexts: Cs): Widen<X>;
   valueAndGradientInto(out: InputLike<X>, x: InputLike<X>, ...contexts: Cs): [number, Widen<X>];
@@ -30,7 +38,7 @@ export function prepareGradient<X, Cs extends readonly Context[]>(
     gradient: (x, ...c) => resultTree(prep.xDef, compute(x, c).gradient),
     valueAndGradient: (x, ...c) => {
       const r = compute(x, c);
-      return [scalarResult(r.y), resultTree(prep.xDef, r.gradient)];
+      return [scalarResult(r.y), resultTree(prep.xDef, r.gradient)] as Out<X, Cs, [number, Widen<X>]>;
     },
     gradientInto: (out, x, ...c) => {
       writeInto(out, prep.xDef, compute(x, c).gradient);
@@ -50,8 +58,8 @@ export function gradient<X, Cs extends readonly Context[]>(
   backend: Backend,
   x: X & ValidTree<X>,
   ...contexts: Cs
-): Widen<X> {
-  return prepareGradient(f, backend, x, ...contexts).gradient(x, ...contexts);
+): Out<X, Cs, Widen<X>> {
+  return prepareGradient<X, Cs>(f, backend, x, ...contexts).gradient(x, ...contexts);
 }
 
 /** [f(x), ∇f(x)]. */
@@ -60,8 +68,8 @@ export function valueAndGradient<X, Cs extends readonly Context[]>(
   backend: Backend,
   x: X & ValidTree<X>,
   ...contexts: Cs
-): [number, Widen<X>] {
-  return prepareGradient(f, backend, x, ...contexts).valueAndGradient(x, ...contexts);
+): Out<X, Cs, [number, Widen<X>]> {
+  return prepareGradient<X, Cs>(f, backend, x, ...contexts).valueAndGradient(x, ...contexts);
 }
 
 /** Writes ∇f(x) into `out` (same structure as x) and returns it. */
@@ -72,7 +80,7 @@ export function gradientInto<X, Cs extends readonly Context[]>(
   x: X & ValidTree<X>,
   ...contexts: Cs
 ): Widen<X> {
-  return prepareGradient(f, backend, x, ...contexts).gradientInto(out, x, ...contexts);
+  return prepareGradient<X, Cs>(f, backend, x, ...contexts).gradientInto(out, x, ...contexts);
 }
 
 export function valueAndGradientInto<X, Cs extends readonly Context[]>(
@@ -82,5 +90,5 @@ export function valueAndGradientInto<X, Cs extends readonly Context[]>(
   x: X & ValidTree<X>,
   ...contexts: Cs
 ): [number, Widen<X>] {
-  return prepareGradient(f, backend, x, ...contexts).valueAndGradientInto(out, x, ...contexts);
+  return prepareGradient<X, Cs>(f, backend, x, ...contexts).valueAndGradientInto(out, x, ...contexts);
 }

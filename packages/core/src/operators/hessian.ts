@@ -4,11 +4,11 @@ import type { Value } from '../trace.js';
 import type { NDArray } from '../values.js';
 import { hessianValues } from './derived.js';
 import { Preparation, resultMatrix, resultTree, writeMatrixInto } from './prepare.js';
-import { type Fn, type InputLike, type ValidTree, type Widen, scalarResult } from './types.js';
+import { type Fn, type InputLike, type Out, type ValidTree, type Widen, scalarResult } from './types.js';
 
 export interface PreparedHessian<X, Cs extends readonly Context[]> {
-  hessian(x: InputLike<X>, ...contexts: Cs): NDArray;
-  valueGradientAndHessian(x: InputLike<X>, ...contexts: Cs): [number, Widen<X>, NDArray];
+  hessian(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, NDArray>;
+  valueGradientAndHessian(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, [number, Widen<X>, NDArray]>;
   /** Writes H into `out` ([n, n]) and returns it. */
   hessianInto(out: NDArray, x: InputLike<X>, ...contexts: Cs): NDArray;
 }
@@ -29,10 +29,14 @@ export function prepareHessian<X, Cs extends readonly Context[]>(
     return prep.run(contexts, (fn) => hessianValues(backend, fn, xs, prep.key));
   };
   return {
-    hessian: (x, ...c) => resultMatrix(compute(x, c).hessian),
+    hessian: (x, ...c) => resultMatrix(compute(x, c).hessian) as Out<X, Cs, NDArray>,
     valueGradientAndHessian: (x, ...c) => {
       const r = compute(x, c);
-      return [scalarResult(r.y), resultTree(prep.xDef, r.gradient), resultMatrix(r.hessian)];
+      return [scalarResult(r.y), resultTree(prep.xDef, r.gradient), resultMatrix(r.hessian)] as Out<
+        X,
+        Cs,
+        [number, Widen<X>, NDArray]
+      >;
     },
     hessianInto: (out, x, ...c) => {
       writeMatrixInto(out, compute(x, c).hessian);
@@ -47,8 +51,8 @@ export function hessian<X, Cs extends readonly Context[]>(
   backend: Backend,
   x: X & ValidTree<X>,
   ...contexts: Cs
-): NDArray {
-  return prepareHessian(f, backend, x, ...contexts).hessian(x, ...contexts);
+): Out<X, Cs, NDArray> {
+  return prepareHessian<X, Cs>(f, backend, x, ...contexts).hessian(x, ...contexts);
 }
 
 /** [f(x), ∇f(x), ∇²f(x)]. */
@@ -57,8 +61,8 @@ export function valueGradientAndHessian<X, Cs extends readonly Context[]>(
   backend: Backend,
   x: X & ValidTree<X>,
   ...contexts: Cs
-): [number, Widen<X>, NDArray] {
-  return prepareHessian(f, backend, x, ...contexts).valueGradientAndHessian(x, ...contexts);
+): Out<X, Cs, [number, Widen<X>, NDArray]> {
+  return prepareHessian<X, Cs>(f, backend, x, ...contexts).valueGradientAndHessian(x, ...contexts);
 }
 
 export function hessianInto<X, Cs extends readonly Context[]>(

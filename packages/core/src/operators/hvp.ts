@@ -4,11 +4,15 @@ import { flattenLike } from '../pytree.js';
 import type { Value } from '../trace.js';
 import { hvpValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
-import { type Fn, type InputLike, type ValidTree, type Widen, checkSeeds } from './types.js';
+import { type Fn, type InputLike, type Out, type ValidTree, type Widen, checkSeeds } from './types.js';
 
 export interface PreparedHvp<X, Cs extends readonly Context[]> {
-  hvp(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): Widen<X>[];
-  gradientAndHvp(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): [Widen<X>, Widen<X>[]];
+  hvp(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): Out<X, Cs, Widen<X>[]>;
+  gradientAndHvp(
+    x: InputLike<X>,
+    tangents: readonly InputLike<X>[],
+    ...contexts: Cs
+  ): Out<X, Cs, [Widen<X>, Widen<X>[]]>;
   /** Writes H·tᵢ into `outs[i]` and returns `outs`. */
   hvpInto(
     outs: InputLike<X>[],
@@ -35,10 +39,15 @@ export function prepareHvp<X, Cs extends readonly Context[]>(
     return prep.run(contexts, (fn) => hvpValues(backend, fn, xs, ts, prep.key));
   };
   return {
-    hvp: (x, t, ...c) => compute(x, t, c).results.map((r) => resultTree(prep.xDef, r)),
+    hvp: (x, t, ...c) =>
+      compute(x, t, c).results.map((r) => resultTree(prep.xDef, r)) as Out<X, Cs, Widen<X>[]>,
     gradientAndHvp: (x, t, ...c) => {
       const r = compute(x, t, c);
-      return [resultTree(prep.xDef, r.gradient), r.results.map((d) => resultTree(prep.xDef, d))];
+      return [resultTree(prep.xDef, r.gradient), r.results.map((d) => resultTree(prep.xDef, d))] as Out<
+        X,
+        Cs,
+        [Widen<X>, Widen<X>[]]
+      >;
     },
     hvpInto: (outs, x, t, ...c) => {
       checkSeeds('hvpInto', outs, 'outs');
@@ -55,8 +64,8 @@ export function hvp<X, Cs extends readonly Context[]>(
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
-): Widen<X>[] {
-  return prepareHvp(f, backend, x, tangents, ...contexts).hvp(x, tangents, ...contexts);
+): Out<X, Cs, Widen<X>[]> {
+  return prepareHvp<X, Cs>(f, backend, x, tangents, ...contexts).hvp(x, tangents, ...contexts);
 }
 
 /** [∇f(x), [H(x)·t for each t]]. */
@@ -66,8 +75,8 @@ export function gradientAndHvp<X, Cs extends readonly Context[]>(
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
-): [Widen<X>, Widen<X>[]] {
-  return prepareHvp(f, backend, x, tangents, ...contexts).gradientAndHvp(x, tangents, ...contexts);
+): Out<X, Cs, [Widen<X>, Widen<X>[]]> {
+  return prepareHvp<X, Cs>(f, backend, x, tangents, ...contexts).gradientAndHvp(x, tangents, ...contexts);
 }
 
 export function hvpInto<X, Cs extends readonly Context[]>(

@@ -3,11 +3,11 @@ import type { Backend } from '../engine.js';
 import type { NDArray } from '../values.js';
 import { jacobianValues } from './derived.js';
 import { Preparation, resultMatrix, resultTree, writeMatrixInto } from './prepare.js';
-import { type AnyFn, type InputLike, type OutputOf, type ValidTree, firstOrder } from './types.js';
+import { type AnyFn, type InputLike, type Out, type OutputOf, type ValidTree, firstOrder } from './types.js';
 
 export interface PreparedJacobian<X, F, Cs extends readonly Context[]> {
-  jacobian(x: InputLike<X>, ...contexts: Cs): NDArray;
-  valueAndJacobian(x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, NDArray];
+  jacobian(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, NDArray>;
+  valueAndJacobian(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, [OutputOf<F>, NDArray]>;
   /** Writes J into `out` ([output size, input size]) and returns it. */
   jacobianInto(out: NDArray, x: InputLike<X>, ...contexts: Cs): NDArray;
   valueAndJacobianInto(out: NDArray, x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, NDArray];
@@ -27,10 +27,10 @@ export function prepareJacobian<X, Cs extends readonly Context[], F extends AnyF
     return prep.run(contexts, (fn) => jacobianValues(engine, fn, xs, prep.key));
   };
   return {
-    jacobian: (x, ...c) => resultMatrix(compute(x, c).jacobian),
+    jacobian: (x, ...c) => resultMatrix(compute(x, c).jacobian) as Out<X, Cs, NDArray>,
     valueAndJacobian: (x, ...c) => {
       const r = compute(x, c);
-      return [resultTree(prep.yDef!, r.ys), resultMatrix(r.jacobian)];
+      return [resultTree(prep.yDef!, r.ys), resultMatrix(r.jacobian)] as Out<X, Cs, [OutputOf<F>, NDArray]>;
     },
     jacobianInto: (out, x, ...c) => {
       writeMatrixInto(out, compute(x, c).jacobian);
@@ -50,8 +50,8 @@ export function jacobian<X, Cs extends readonly Context[], F extends AnyFn<X, Cs
   backend: Backend,
   x: X & ValidTree<X>,
   ...contexts: Cs
-): NDArray {
-  return prepareJacobian(f, backend, x, ...contexts).jacobian(x, ...contexts);
+): Out<X, Cs, NDArray> {
+  return prepareJacobian<X, Cs, F>(f, backend, x, ...contexts).jacobian(x, ...contexts);
 }
 
 /** [f(x), J(x)]. */
@@ -60,8 +60,8 @@ export function valueAndJacobian<X, Cs extends readonly Context[], F extends Any
   backend: Backend,
   x: X & ValidTree<X>,
   ...contexts: Cs
-): [OutputOf<F>, NDArray] {
-  return prepareJacobian(f, backend, x, ...contexts).valueAndJacobian(x, ...contexts);
+): Out<X, Cs, [OutputOf<F>, NDArray]> {
+  return prepareJacobian<X, Cs, F>(f, backend, x, ...contexts).valueAndJacobian(x, ...contexts);
 }
 
 export function jacobianInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
