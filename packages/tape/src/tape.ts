@@ -330,19 +330,24 @@ class TapeTrace extends Trace {
         const i0 = arg0[s]!;
         const i1 = arg1[s]!;
         if (h === IN_SADJ) {
+          // Products with a strong zero: a zero adjoint or partial contributes exactly zero.
           const g = sadj[s]!;
           if (i0 >= 0) {
-            sadj[i0] = sadj[i0]! + g * d0[s]!;
+            const d = d0[s]!;
+            const p = g * d;
+            sadj[i0] = sadj[i0]! + (!Number.isNaN(p) || (g !== 0 && d !== 0) ? p : 0);
             held[i0]! |= IN_SADJ;
           }
           if (i1 >= 0) {
-            sadj[i1] = sadj[i1]! + g * d1[s]!;
+            const d = d1[s]!;
+            const p = g * d;
+            sadj[i1] = sadj[i1]! + (!Number.isNaN(p) || (g !== 0 && d !== 0) ? p : 0);
             held[i1]! |= IN_SADJ;
           }
         } else {
           const g = adjointOf(s)!;
-          if (i0 >= 0) accumulate(i0, m.mul(g, d0[s]!));
-          if (i1 >= 0) accumulate(i1, m.mul(g, d1[s]!));
+          if (i0 >= 0) accumulate(i0, m.mulNoNan(g, d0[s]!));
+          if (i1 >= 0) accumulate(i1, m.mulNoNan(g, d1[s]!));
         }
         continue;
       }

@@ -29,9 +29,12 @@ export const tfOps: TfOpTable = {
   lessEqual: ([a, b]) => custom.compare(tf.lessEqual, a!, b!),
   log: ([x]) => tf.log(x!),
   matmul: ([a, b]) => tf.matMul(a!, b!),
+  // In IEEE arithmetic: a strong zero inside a matrix product has no TensorFlow.js op.
+  matmulNoNan: ([a, b]) => tf.matMul(a!, b!),
   maximum: ([a, b]) => custom.maximum(a!, b!),
   minimum: ([a, b]) => custom.minimum(a!, b!),
   mul: ([a, b]) => tf.mul(a!, b!),
+  mulNoNan: ([a, b]) => custom.mulNoNan(a!, b!),
   neg: ([x]) => tf.neg(x!),
   pad: ([x], { before, after }) => tf.pad(x!, [[before, after], ...rest<[number, number]>(x!, [0, 0])]),
   pow: ([a, b]) => custom.pow(a!, b!),

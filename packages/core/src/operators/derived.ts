@@ -99,10 +99,10 @@ function jacobianOfRows(rows: readonly (readonly Value[])[], n: number): Value {
   return rows.length === 0 ? emptyMatrix(0, n) : m.stack(rows.map(flatVector));
 }
 
-/** ⟨a, b⟩ over lists of leaves of the same shapes. */
+/** ⟨a, b⟩ over lists of leaves of the same shapes, with a strong zero (a zero seed contributes zero). */
 function innerProduct(a: readonly Value[], b: readonly Value[]): Value {
   let sum: Value = 0;
-  for (let i = 0; i < a.length; i++) sum = m.add(sum, m.sum(m.mul(a[i]!, b[i]!)));
+  for (let i = 0; i < a.length; i++) sum = m.add(sum, m.sum(m.mulNoNan(a[i]!, b[i]!)));
   return sum;
 }
 
@@ -126,14 +126,17 @@ export function pushforwardValues(
   return applyJacobian(ys, jacobian, tangents);
 }
 
-/** J·t for each tangent, shaped like the outputs. */
+/** J·t for each tangent, shaped like the outputs (with a strong zero, as every rule applies J). */
 function applyJacobian(
   ys: readonly Value[],
   jacobian: Value,
   tangents: readonly (readonly Value[])[],
 ): BatchResult {
   const yShapes = shapesOf(ys);
-  return { ys, results: tangents.map((t) => splitVector(m.matvec(jacobian, flatVector(t)), yShapes)) };
+  return {
+    ys,
+    results: tangents.map((t) => splitVector(m.matmulNoNan(jacobian, flatVector(t)), yShapes)),
+  };
 }
 
 /** f(x) and Jᵀ·c for each cotangent. */
@@ -148,7 +151,10 @@ export function pullbackValues(
   const { ys, jacobian } = jacobianValues(engine, f, xs, key);
   const xShapes = shapesOf(xs);
   const jt = m.transpose(jacobian);
-  return { ys, results: cotangents(ys).map((c) => splitVector(m.matvec(jt, flatVector(c)), xShapes)) };
+  return {
+    ys,
+    results: cotangents(ys).map((c) => splitVector(m.matmulNoNan(jt, flatVector(c)), xShapes)),
+  };
 }
 
 export function checkScalar(operator: string, ys: readonly Value[]): void {
@@ -234,7 +240,7 @@ export function hvpValues(
   }
   const results = tangents.map((t) => {
     const tv = flatVector(t);
-    return gradientValues(outer, (x) => [m.dot(flatVector(grad(x)), tv)], xs, key).gradient;
+    return gradientValues(outer, (x) => [m.sum(m.mulNoNan(flatVector(grad(x)), tv))], xs, key).gradient;
   });
   if (!first.seen) grad(xs);
   return { y: first.y, gradient: first.gradient, results };
