@@ -11,7 +11,7 @@
  * They follow the rules of diffint's primitives, including their choices at kinks (sign(0) = 0,
  * a tie of max goes to a).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 
 type Tensor = tf.Tensor;
 
