@@ -13,7 +13,7 @@
  * products of a gradient by a partial derivative are TensorFlow.js's own, in IEEE arithmetic:
  * an unselected `where` branch with an infinite or NaN derivative makes the gradient NaN.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 
 type Tensor = tf.Tensor;
 
