@@ -8,6 +8,8 @@ import {
   NDArray,
   SparseMatrix,
   buffer,
+  gradient,
+  hvp,
   isDiffError,
   jacobian,
   jacobianInto,
@@ -197,5 +199,13 @@ describe('a matrix backend', () => {
     expect(Array.from(H.toDense().data)).toEqual([4, 2, 2, 12]);
     expect(p.hessianInto(H, Float64Array.of(2, 1))).toBe(H);
     expect(Array.from(H.toDense().data)).toEqual([2, 4, 4, 6]);
+  });
+
+  test('every other operator runs on its inner backend', () => {
+    const b = denseMatrix();
+    const f = (x: m.Value) => m.sum(m.mul(m.square(x), x));
+    expect(Array.from(gradient(f, b, Float64Array.of(1, 2)))).toEqual([3, 12]);
+    expect(Array.from(hvp(f, b, Float64Array.of(1, 2), [Float64Array.of(1, 1)])[0]!)).toEqual([6, 12]);
+    expect(b.plans).toBe(0);
   });
 });
