@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { Backend } from '../engine.js';
+import type { AnyBackend } from '../engine.js';
 import type { Value } from '../trace.js';
 import { pushforwardValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
@@ -25,7 +25,7 @@ export function prepareDerivative<
   Cs extends readonly Context[],
   F extends AnyFn<number, Cs>,
   X extends number | Value = number,
->(f: F, backend: Backend, x: X, ...contexts: Cs): PreparedDerivative<F, Cs, X> {
+>(f: F, backend: AnyBackend, x: X, ...contexts: Cs): PreparedDerivative<F, Cs, X> {
   const prep = new Preparation('derivative', f, backend, x, contexts, { inPlace: true });
   checkScalarInput('derivative', prep.xDef);
   const engine = firstOrder(backend);
@@ -61,7 +61,7 @@ export function derivative<
   Cs extends readonly Context[],
   F extends AnyFn<number, Cs>,
   X extends number | Value = number,
->(f: F, backend: Backend, x: X, ...contexts: Cs): Out<X, Cs, OutputOf<F>> {
+>(f: F, backend: AnyBackend, x: X, ...contexts: Cs): Out<X, Cs, OutputOf<F>> {
   return prepareDerivative<Cs, F, X>(f, backend, x, ...contexts).derivative(x, ...contexts);
 }
 
@@ -70,14 +70,14 @@ export function valueAndDerivative<
   Cs extends readonly Context[],
   F extends AnyFn<number, Cs>,
   X extends number | Value = number,
->(f: F, backend: Backend, x: X, ...contexts: Cs): Out<X, Cs, [OutputOf<F>, OutputOf<F>]> {
+>(f: F, backend: AnyBackend, x: X, ...contexts: Cs): Out<X, Cs, [OutputOf<F>, OutputOf<F>]> {
   return prepareDerivative<Cs, F, X>(f, backend, x, ...contexts).valueAndDerivative(x, ...contexts);
 }
 
 export function derivativeInto<Cs extends readonly Context[], F extends AnyFn<number, Cs>>(
   out: OutputOf<F>,
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: number,
   ...contexts: Cs
 ): OutputOf<F> {

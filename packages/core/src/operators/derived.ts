@@ -2,7 +2,7 @@
  * The fallback chain: every operator derived from what an engine declares, on flat lists of
  * leaves. Written in portable math, so a derived operator also runs under an outer trace.
  */
-import type { BatchResult, Engine, LeafFn, PrepKey, SecondOrder } from '../engine.js';
+import type { AnyBackend, Backend, BatchResult, Engine, LeafFn, PrepKey } from '../engine.js';
 import { NonScalarOutputError, UnsupportedOperatorError } from '../errors.js';
 import * as m from '../math/ops.js';
 import { type Value, primalSince, shapeOf, traceMark } from '../trace.js';
@@ -193,7 +193,8 @@ export function gradientValues(
 }
 
 /** The second-order pair for a backend: a plain engine is paired with itself. */
-export function pairOf(backend: Engine | SecondOrder): { outer: Engine; inner: Engine } {
+export function pairOf(backend: AnyBackend): { outer: Engine; inner: Engine } {
+  if (backend.kind === 'matrix') return pairOf(backend.inner);
   return backend.kind === 'second-order' ? backend : { outer: backend, inner: backend };
 }
 
@@ -225,7 +226,7 @@ function innerGradient(inner: Engine, f: LeafFn, operator: string) {
  * ⟨∇f, t⟩ (reverse-over-reverse).
  */
 export function hvpValues(
-  backend: Engine | SecondOrder,
+  backend: AnyBackend,
   f: LeafFn,
   xs: readonly Value[],
   tangents: readonly (readonly Value[])[],
@@ -247,7 +248,7 @@ export function hvpValues(
 }
 
 /** f(x), ∇f(x) and the Hessian [n, n]. */
-export function hessianValues(backend: Engine | SecondOrder, f: LeafFn, xs: readonly Value[], key: PrepKey) {
+export function hessianValues(backend: Backend, f: LeafFn, xs: readonly Value[], key: PrepKey) {
   const { outer, inner } = pairOf(backend);
   if (outer === inner && outer.hvp) {
     const n = totalSize(xs);

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { Backend } from '../engine.js';
+import type { AnyBackend } from '../engine.js';
 import type { Value } from '../trace.js';
 import { gradientValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
@@ -24,7 +24,7 @@ export interface PreparedGradient<X, Cs extends readonly Context[]> {
 /** Prepares ∇f at inputs like x: f must return a scalar; the gradient has the structure of x. */
 export function prepareGradient<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   ...contexts: Cs
 ): PreparedGradient<X, Cs> {
@@ -55,7 +55,7 @@ export function prepareGradient<X, Cs extends readonly Context[]>(
 /** ∇f(x): f returns a scalar; the result has the structure (and TypeScript type) of x. */
 export function gradient<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   ...contexts: Cs
 ): Out<X, Cs, Widen<X>> {
@@ -65,7 +65,7 @@ export function gradient<X, Cs extends readonly Context[]>(
 /** [f(x), ∇f(x)]. */
 export function valueAndGradient<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   ...contexts: Cs
 ): Out<X, Cs, [number, Widen<X>]> {
@@ -76,7 +76,7 @@ export function valueAndGradient<X, Cs extends readonly Context[]>(
 export function gradientInto<X, Cs extends readonly Context[]>(
   out: X,
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   ...contexts: Cs
 ): Widen<X> {
@@ -86,7 +86,7 @@ export function gradientInto<X, Cs extends readonly Context[]>(
 export function valueAndGradientInto<X, Cs extends readonly Context[]>(
   out: X,
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   ...contexts: Cs
 ): [number, Widen<X>] {

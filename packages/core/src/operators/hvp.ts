@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { Backend } from '../engine.js';
+import type { AnyBackend } from '../engine.js';
 import { flattenLike } from '../pytree.js';
 import type { Value } from '../trace.js';
 import { hvpValues } from './derived.js';
@@ -25,7 +25,7 @@ export interface PreparedHvp<X, Cs extends readonly Context[]> {
 /** Prepares Hessian-vector products H(x)·t for a batch of tangents (forward-over-reverse where possible). */
 export function prepareHvp<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
@@ -60,7 +60,7 @@ export function prepareHvp<X, Cs extends readonly Context[]>(
 /** H(x)·t for each tangent t of the batch (each shaped like x). */
 export function hvp<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
@@ -71,7 +71,7 @@ export function hvp<X, Cs extends readonly Context[]>(
 /** [∇f(x), [H(x)·t for each t]]. */
 export function gradientAndHvp<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
@@ -82,7 +82,7 @@ export function gradientAndHvp<X, Cs extends readonly Context[]>(
 export function hvpInto<X, Cs extends readonly Context[]>(
   outs: X[],
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { Backend } from '../engine.js';
+import type { AnyBackend } from '../engine.js';
 import { flattenLike } from '../pytree.js';
 import { pullbackValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
@@ -39,7 +39,7 @@ export interface PreparedPullback<X, F, Cs extends readonly Context[]> {
 /** Prepares vector-Jacobian products J(x)ᵀ·c for a batch of cotangents c (each shaped like f's output). */
 export function preparePullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   cotangents: readonly OutputOf<F>[],
   ...contexts: Cs
@@ -84,7 +84,7 @@ export function preparePullback<X, Cs extends readonly Context[], F extends AnyF
 /** J(x)ᵀ·c for each cotangent c of the batch (each shaped like f's output); results shaped like x. */
 export function pullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   cotangents: readonly OutputOf<F>[],
   ...contexts: Cs
@@ -99,7 +99,7 @@ export function pullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs
 /** [f(x), [J(x)ᵀ·c for each c]]. */
 export function valueAndPullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   cotangents: readonly OutputOf<F>[],
   ...contexts: Cs
@@ -114,7 +114,7 @@ export function valueAndPullback<X, Cs extends readonly Context[], F extends Any
 export function pullbackInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   outs: X[],
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   cotangents: readonly OutputOf<F>[],
   ...contexts: Cs

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { Backend } from '../engine.js';
+import type { AnyBackend } from '../engine.js';
 import { flattenLike } from '../pytree.js';
 import { pushforwardValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
@@ -38,7 +38,7 @@ export interface PreparedPushforward<X, F, Cs extends readonly Context[]> {
 /** Prepares Jacobian-vector products J(x)·t for a batch of tangents t (each shaped like x). */
 export function preparePushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
@@ -80,7 +80,7 @@ export function preparePushforward<X, Cs extends readonly Context[], F extends A
 /** J(x)·t for each tangent t of the batch (each shaped like x); results shaped like f's output. */
 export function pushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
@@ -95,7 +95,7 @@ export function pushforward<X, Cs extends readonly Context[], F extends AnyFn<X,
 /** [f(x), [J(x)·t for each t]]. */
 export function valueAndPushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
@@ -110,7 +110,7 @@ export function valueAndPushforward<X, Cs extends readonly Context[], F extends 
 export function pushforwardInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   outs: OutputOf<F>[],
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs

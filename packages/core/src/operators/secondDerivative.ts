@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { Backend, LeafFn } from '../engine.js';
+import type { AnyBackend, LeafFn } from '../engine.js';
 import { type Value, primalSince, traceMark } from '../trace.js';
 import { pairOf, pushforwardValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
@@ -21,7 +21,7 @@ export interface PreparedSecondDerivative<
 /** Prepares f''(x) for a scalar x: the outer engine differentiates the inner engine's derivative. */
 export function prepareSecondDerivative<Cs extends readonly Context[], Y, X extends number | Value = number>(
   f: Fn<number, Cs, Y>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X,
   ...contexts: Cs
 ): PreparedSecondDerivative<Y, Cs, X> {
@@ -69,7 +69,7 @@ export function prepareSecondDerivative<Cs extends readonly Context[], Y, X exte
 /** f''(x) for a scalar x, shaped like f's output. */
 export function secondDerivative<Cs extends readonly Context[], Y, X extends number | Value = number>(
   f: Fn<number, Cs, Y>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X,
   ...contexts: Cs
 ): Out<X, Cs, Result<Y>> {
@@ -83,7 +83,7 @@ export function valueDerivativeAndSecondDerivative<
   X extends number | Value = number,
 >(
   f: Fn<number, Cs, Y>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X,
   ...contexts: Cs
 ): Out<X, Cs, [Result<Y>, Result<Y>, Result<Y>]> {
@@ -96,7 +96,7 @@ export function valueDerivativeAndSecondDerivative<
 export function secondDerivativeInto<Cs extends readonly Context[], Y>(
   out: Result<Y>,
   f: Fn<number, Cs, Y>,
-  backend: Backend,
+  backend: AnyBackend,
   x: number,
   ...contexts: Cs
 ): Result<Y> {

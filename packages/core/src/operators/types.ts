@@ -1,5 +1,5 @@
 import type { Context, ContextValues } from '../context.js';
-import type { Engine, SecondOrder } from '../engine.js';
+import type { AnyBackend, Engine } from '../engine.js';
 import { InvalidInputError } from '../errors.js';
 import type { Tree, TreeDef } from '../pytree.js';
 import type { Tracer, Value } from '../trace.js';
@@ -108,8 +108,9 @@ export type Fn<X, Cs extends readonly Context[], Y = unknown> = (
   ...contexts: ContextValues<Cs>
 ) => Y;
 
-/** The engine a first-order operator uses: the inner one of a second-order pair. */
-export function firstOrder(backend: Engine | SecondOrder): Engine {
+/** The engine a first-order operator uses: the inner one of a second-order pair (or of a matrix backend). */
+export function firstOrder(backend: AnyBackend): Engine {
+  if (backend.kind === 'matrix') return firstOrder(backend.inner);
   return backend.kind === 'second-order' ? backend.inner : backend;
 }
 
