@@ -94,4 +94,6 @@ export type {
 export { primitives } from './primitives/index.js';
 export { NestingError, UnsupportedOperatorError } from './errors.js';
 export { handOver } from './ownership.js';
+export type { Buffer } from './buffer.js';
+export * as ir from './ir/index.js';
 export { type Plain, plainData, plainShape, fromData, sizeOf, sameShape } from './values.js';
