@@ -5,7 +5,7 @@ export { interpret } from './interpret.js';
 export { type Backward, type BackwardSource, backwardProgram } from './vjp.js';
 export { type CompileOptions, type Compiled, codegenAvailable, compile } from './compile.js';
 export { hashProgram, sameProgram } from './signature.js';
-export { elementwise, isCheap, structural } from './lowering.js';
+export { elementwise, isCheap, kernelOnly, structural } from './lowering.js';
 export { schedule, withoutDeadCode } from './schedule.js';
 export { InputKind, Recording } from './deferred.js';
 export { ProgramCache } from './cache.js';

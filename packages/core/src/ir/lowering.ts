@@ -52,6 +52,13 @@ export const structural: ReadonlySet<PrimitiveName> = new Set<PrimitiveName>([
   'sum',
 ]);
 
+/** Primitives run by their float64 kernel by design (products and data movement that a loop of elements would not speed up). */
+export const kernelOnly: ReadonlySet<PrimitiveName> = new Set<PrimitiveName>([
+  'matmul',
+  'transpose',
+  'concat',
+]);
+
 /** Cheap to recompute inside a fused loop rather than store (the backward program recomputes these). */
 export function isCheap(name: PrimitiveName): boolean {
   return (elementwise[name] !== undefined || (structural.has(name) && name !== 'sum')) && name !== 'pow';
