@@ -145,4 +145,6 @@ export {
   pushforwardValues,
   totalSize,
 } from './operators/derived.js';
+export type { Buffer } from './buffer.js';
+export * as ir from './ir/index.js';
 export { type Plain, plainData, plainShape, fromData, sizeOf, sameShape } from './values.js';
