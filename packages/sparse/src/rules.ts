@@ -104,6 +104,7 @@ export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } 
   add: linearBinary,
   sub: linearBinary,
   mul: binary({ da: true, db: true, dab: true }),
+  mulNoNan: binary({ da: true, db: true, dab: true }),
   div: binary({ da: true, db: true, dab: true, dbb: true }),
   pow: binary({ da: true, db: true, daa: true, dbb: true, dab: true }),
   maximum: linearBinary,
@@ -180,6 +181,7 @@ export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } 
     return reduce(a!, groups, ctx);
   }),
   matmul: structural(([a, b], _p, out, ctx) => matmulSets(a!, b!, out, ctx)),
+  matmulNoNan: structural(([a, b], _p, out, ctx) => matmulSets(a!, b!, out, ctx)),
 };
 
 /** Each output element is a sum (linear) of the argument elements of one group. */

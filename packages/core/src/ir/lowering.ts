@@ -15,6 +15,7 @@ export const elementwise: { readonly [N in PrimitiveName]?: Lowering } = {
   add: (a, b) => `${a} + ${b}`,
   sub: (a, b) => `${a} - ${b}`,
   mul: (a, b) => `${a} * ${b}`,
+  mulNoNan: (a, b) => `(${a} * ${b} !== ${a} * ${b} && (${a} === 0 || ${b} === 0) ? 0 : ${a} * ${b})`,
   div: (a, b) => `${a} / ${b}`,
   pow: (a, b) => `Math.pow(${a}, ${b})`,
   maximum: (a, b) => `(${a} >= ${b} || ${a} !== ${a} ? ${a} : ${b})`,
@@ -55,6 +56,7 @@ export const structural: ReadonlySet<PrimitiveName> = new Set<PrimitiveName>([
 /** Primitives run by their float64 kernel by design (products and data movement that a loop of elements would not speed up). */
 export const kernelOnly: ReadonlySet<PrimitiveName> = new Set<PrimitiveName>([
   'matmul',
+  'matmulNoNan',
   'transpose',
   'concat',
 ]);
