@@ -11,7 +11,10 @@ export const sharedConfig = defineConfig({
       { find: /^@diffint\/core\/math$/, replacement: src('core', 'math/index.ts') },
       { find: /^@diffint\/core\/engine$/, replacement: src('core', 'engine.ts') },
       { find: /^@diffint\/core$/, replacement: src('core') },
-      { find: /^@diffint\/(finite-diff|tape|tfjs|forward)$/, replacement: `${root}packages/$1/src/index.ts` },
+      {
+        find: /^@diffint\/(finite-diff|tape|tfjs|forward|sparse)$/,
+        replacement: `${root}packages/$1/src/index.ts`,
+      },
       { find: /^@diffint\/conformance$/, replacement: `${root}conformance/src/index.ts` },
     ],
   },

@@ -38,6 +38,7 @@ function adapter(
   exportName: string,
   options: Omit<BackendEntry, 'name' | 'backend'> = {},
   ready?: () => Promise<void>,
+  factoryOptions?: object,
 ): Adapter {
   return {
     name,
@@ -45,7 +46,7 @@ function adapter(
       const make = await factory(specifier, exportName);
       if (typeof make === 'string') return { absent: make };
       await ready?.();
-      return { entry: { name, backend: make(), ...options } };
+      return { entry: { name, backend: make(factoryOptions), ...options } };
     },
   };
 }
@@ -77,6 +78,8 @@ const forwardOverTape: Adapter = {
 
 export const adapters: readonly Adapter[] = [
   adapter('tape', '@diffint/tape', 'tape'),
+  // The tape's compiled programs run by the interpreter, as where code generation is forbidden.
+  adapter('tape (interpreted)', '@diffint/tape', 'tape', {}, undefined, { codegen: false }),
   adapter('forward', '@diffint/forward', 'forward'),
   forwardOverTape,
   // Central differences promise 1e-7 relative on smooth functions of moderate scale (they reach

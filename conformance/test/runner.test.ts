@@ -63,14 +63,14 @@ describe('the runner judges numbers', () => {
     expect(r.status).toBe('pass');
   });
 
-  test('a backend that mutates x fails "inputs left intact", and the scenario is not corrupted', () => {
-    const s = byId('standard/vector-to-number-n12/gradient');
-    const x0 = (s.x as Float64Array)[0];
+  test('a backend that mutates its seeds fails "inputs left intact", and the scenario is not corrupted', () => {
+    const s = byId('standard/vector-to-vector-n9/pullback');
+    const c0 = (s.seeds![0] as Float64Array)[0];
     const r = runScenario({ name: 'm', backend: mutating() }, s);
     expect(r.status).toBe('fail');
     expect(r.variants.at(-1)).toMatchObject({ variant: 'inputs left intact', status: 'fail' });
-    expect(r.variants.at(-1)!.message).toMatch(/inputs\.x\[0\]/);
-    expect((s.x as Float64Array)[0]).toBe(x0);
+    expect(r.variants.at(-1)!.message).toMatch(/inputs\.seeds\[0\]\[0\]/);
+    expect((s.seeds![0] as Float64Array)[0]).toBe(c0);
     expect(runScenario({ name: 'tape', backend: tape() }, s).status).toBe('pass');
   });
 

@@ -40,17 +40,27 @@ export function slightlyWrong(): Engine {
   };
 }
 
-/** The tape, but it zeroes the first element of a vector input it is given. */
+/**
+ * The tape, but it zeroes the first element of every vector cotangent it is given. (Core hands
+ * an engine its own copy of x, so the caller's x cannot be reached; the seeds can.)
+ */
 export function mutating(): Engine {
   const inner = tape();
   return {
     ...inner,
     name: 'mutating',
-    pullback: (f, xs, cotangents, key) => {
-      const r = inner.pullback!(f, xs, cotangents, key);
-      for (const x of xs) if (x instanceof Float64Array && x.length > 0) x[0] = 0;
-      return r;
-    },
+    pullback: (f, xs, cotangents, key) =>
+      inner.pullback!(
+        f,
+        xs,
+        (ys) => {
+          const cs = cotangents(ys);
+          for (const c of cs)
+            for (const leaf of c) if (leaf instanceof Float64Array && leaf.length > 0) leaf[0] = 0;
+          return cs;
+        },
+        key,
+      ),
   };
 }
 

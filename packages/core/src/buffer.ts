@@ -227,6 +227,17 @@ export class Buffer {
     return null;
   }
 
+  /** @internal Appends the tracers of `trace` held here unpacked: what settling will read the primal of. */
+  heldBy(trace: Trace, out: Tracer[]): void {
+    if (this.whole !== null && this.whole.trace === trace) out.push(this.whole);
+    const slots = this.slots;
+    if (slots === null) return;
+    for (let k = 0; k < slots.length; k++) {
+      const v = slots[k];
+      if (v instanceof Tracer && v.trace === trace) out.push(v);
+    }
+  }
+
   /** @internal */
   snapshot(): BufferSnapshot {
     return {

@@ -6,6 +6,7 @@
  * buffers between evaluations and converts results. An engine implements at least one of
  * `pushforward` and `pullback`; core derives every other operator from what it declares.
  */
+import type { SparseMatrix } from './sparse-matrix.js';
 import type { Value } from './trace.js';
 
 /**
@@ -78,7 +79,49 @@ export interface SecondOrder {
   readonly inner: Engine;
 }
 
+/**
+ * Runs `body` with f over leaves, inside a journal that leaves every buffer as it was before:
+ * what a backend uses to look at f (sparsity detection) without changing enclosed state.
+ */
+export type Probe = <R>(body: (f: LeafFn) => R) => R;
+
+/** What a matrix backend keeps per preparation: the structure of the result and how it is computed. */
+export interface MatrixPlan {
+  /** The sparsity pattern: a `SparseMatrix` with the value 1 at every structural nonzero. */
+  readonly pattern: SparseMatrix;
+  /** The color of each column (or row, for a row coloring) of the pattern. */
+  readonly colors: Int32Array;
+  /** The number of colors: compressed evaluations per call. */
+  readonly ncolors: number;
+  /**
+   * Computes the matrix at xs (called inside the operator's journal, like an engine's operators).
+   * For a Hessian, `ys` is the scalar value of f and `gradient` its gradient.
+   */
+  evaluate(
+    f: LeafFn,
+    xs: readonly Value[],
+    key: PrepKey,
+  ): { readonly ys: readonly Value[]; readonly gradient?: readonly Value[]; readonly matrix: SparseMatrix };
+}
+
+/**
+ * A backend that builds Jacobians and Hessians its own way and returns them as a `SparseMatrix`
+ * (`sparse(inner)` of `@diffint/sparse`). Core hands `jacobian` and `hessian` to it; every other
+ * operator runs on `inner`.
+ */
+export interface MatrixBackend {
+  readonly kind: 'matrix';
+  readonly name: string;
+  /** The backend every other operator uses, and the one the plan evaluates with. */
+  readonly inner: Engine | SecondOrder;
+  /** Called once per preparation, with the leaves of x, before any evaluation. */
+  plan(operator: 'jacobian' | 'hessian', probe: Probe, xs: readonly Value[]): MatrixPlan;
+}
+
 export type Backend = Engine | SecondOrder;
+
+/** Every backend `jacobian` and `hessian` accept: a dense one, or a matrix backend. */
+export type AnyBackend = Backend | MatrixBackend;
 
 export { Trace, Tracer, bind, withTrace, primalValue, shapeOf, isTracer } from './trace.js';
 export type { Value } from './trace.js';
@@ -94,4 +137,14 @@ export type {
 export { primitives } from './primitives/index.js';
 export { NestingError, UnsupportedOperatorError } from './errors.js';
 export { handOver } from './ownership.js';
+export { SparseMatrix } from './sparse-matrix.js';
+export {
+  gradientValues,
+  hvpValues,
+  pullbackValues,
+  pushforwardValues,
+  totalSize,
+} from './operators/derived.js';
+export type { Buffer } from './buffer.js';
+export * as ir from './ir/index.js';
 export { type Plain, plainData, plainShape, fromData, sizeOf, sameShape } from './values.js';

@@ -131,13 +131,22 @@ export class TraceEscapedError extends DiffError {
   }
 }
 
-/** Two engines that cannot be nested in this order. */
+/**
+ * Two engines that cannot be nested in this order. `alternative` is a backend expression that
+ * works in its place, written as code a user can paste (`secondOrder(finiteDiff(), inner())`
+ * unless the engine knows a better one).
+ */
 export class NestingError extends DiffError {
-  constructor(outer: string, inner: string, why: string) {
+  constructor(
+    outer: string,
+    inner: string,
+    why: string,
+    alternative = `secondOrder(finiteDiff(), ${inner}())`,
+  ) {
     super(
       ErrorCode.Nesting,
       `The ${inner} backend cannot run inside a ${outer} differentiation: ${why} ` +
-        `Use secondOrder with another pair (for example secondOrder(finiteDiff(), ${inner}()) or an engine that nests).`,
+        `Use secondOrder with another pair (for example ${alternative}) or an engine that nests.`,
     );
   }
 }

@@ -5,6 +5,7 @@
  * then contexts (`constant`, `cache`). Write f with `@diffint/core/math`.
  */
 export { NDArray } from './values.js';
+export { SparseMatrix } from './sparse-matrix.js';
 export type { Plain, Shape } from './values.js';
 export { type Value, Tracer } from './trace.js';
 export type { Tree, TreeDef } from './pytree.js';
@@ -20,7 +21,8 @@ export {
   cache,
   constant,
 } from './context.js';
-export type { Backend, Engine, SecondOrder } from './engine.js';
+export type { AnyBackend, Backend, Engine, MatrixBackend, MatrixPlan, Probe, SecondOrder } from './engine.js';
+export type { MatrixOf, SparsityInfo } from './operators/matrix.js';
 export {
   DiffError,
   ErrorCode,

@@ -194,8 +194,44 @@ export function sumKernel(a: Plain, axis: number | null): Plain {
   return fromData(out, [...shape.slice(0, axis), ...shape.slice(axis + 1)]);
 }
 
-/** [m, k] × [k, n] → [m, n]. */
+/**
+ * [m, k] × [k, n] → [m, n] in IEEE arithmetic: a zero of `a` skips its row of `b` only when that
+ * row is finite, since 0 × ∞ and 0 × NaN are NaN.
+ */
 export function matmulKernel(a: Plain, b: Plain): Plain {
+  const [m, k] = plainShape(a) as [number, number];
+  const n = plainShape(b)[1]!;
+  const x = plainData(a);
+  const y = plainData(b);
+  const finiteRow = new Uint8Array(k);
+  for (let p = 0; p < k; p++) {
+    let finite = 1;
+    for (let j = p * n; j < (p + 1) * n; j++) {
+      if (!Number.isFinite(y[j]!)) {
+        finite = 0;
+        break;
+      }
+    }
+    finiteRow[p] = finite;
+  }
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const oi = i * n;
+    for (let p = 0; p < k; p++) {
+      const xip = x[i * k + p]!;
+      if (xip === 0 && finiteRow[p] === 1) continue;
+      const yp = p * n;
+      for (let j = 0; j < n; j++) out[oi + j]! += xip * y[yp + j]!;
+    }
+  }
+  return fromData(out, [m, n]);
+}
+
+/**
+ * [m, k] × [k, n] → [m, n] in which a term with a zero factor is 0, whatever the other factor
+ * is (the product of `mulNoNan`, summed): what derivative rules apply Jacobians with.
+ */
+export function matmulNoNanKernel(a: Plain, b: Plain): Plain {
   const [m, k] = plainShape(a) as [number, number];
   const n = plainShape(b)[1]!;
   const x = plainData(a);
@@ -207,7 +243,15 @@ export function matmulKernel(a: Plain, b: Plain): Plain {
       const xip = x[i * k + p]!;
       if (xip === 0) continue;
       const yp = p * n;
-      for (let j = 0; j < n; j++) out[oi + j]! += xip * y[yp + j]!;
+      if (Number.isFinite(xip)) {
+        // A finite factor times a zero of b is already 0.
+        for (let j = 0; j < n; j++) out[oi + j]! += xip * y[yp + j]!;
+      } else {
+        for (let j = 0; j < n; j++) {
+          const yv = y[yp + j]!;
+          if (yv !== 0) out[oi + j]! += xip * yv;
+        }
+      }
     }
   }
   return fromData(out, [m, n]);

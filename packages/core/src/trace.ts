@@ -217,6 +217,28 @@ export function bindElementwise(prim: Primitive, a: Value, b: Value | undefined)
 
 const noParams = Object.freeze({});
 
+/**
+ * A mark in the order of traces: every trace created after this call has an id at least this
+ * large. An operator takes one before it starts its differentiations, so that what it returns
+ * can be taken exactly one level down (see `primalSince`).
+ */
+export function traceMark(): number {
+  return nextTraceId;
+}
+
+/**
+ * The value with the tracing of every differentiation begun since `mark` removed, and the
+ * tracing of earlier ones kept: what an operator nested inside an outer differentiation returns
+ * (its results stay traced by the outer one, so they are differentiated in turn).
+ */
+export function primalSince(v: Value, mark: number): Value {
+  while (v instanceof Tracer && v.trace.id >= mark) {
+    if (!v.trace.active) throw new TraceEscapedError(v.trace.engine, 'an operator result');
+    v = v.trace.primal(v);
+  }
+  return v;
+}
+
 /** The plain primal of a value, through every level of tracing: use it for control flow. */
 export function primalValue(v: Value): Plain {
   while (v instanceof Tracer) {

@@ -160,9 +160,29 @@ const domains: { readonly [N in PrimitiveName]: Domain<N> } = {
         params: none,
       })),
   },
+  matmulNoNan: {
+    cases: (r) =>
+      (
+        [
+          [
+            [2, 3],
+            [3, 4],
+          ],
+          [
+            [1, 3],
+            [3, 1],
+          ],
+        ] as const
+      ).map(([sa, sb]) => ({
+        label: `[${sa}] × [${sb}]`,
+        args: [plainOf(sa, anywhere(r)), plainOf(sb, anywhere(r))],
+        params: none,
+      })),
+  },
   maximum: { cases: binary(lowBand, highBand) },
   minimum: { cases: binary(highBand, lowBand) },
   mul: { cases: binary(anywhere, anywhere) },
+  mulNoNan: { cases: binary(anywhere, anywhere) },
   neg: { cases: unary(anywhere) },
   pad: {
     cases: (r) =>
@@ -440,6 +460,7 @@ describe('scalar rules: the op on plain numbers and its partials', () => {
     'maximum',
     'minimum',
     'mul',
+    'mulNoNan',
     'neg',
     'pow',
     'sigmoid',

@@ -10,17 +10,21 @@ import {
   constant,
   derivative,
   gradient,
+  gradientAndHvp,
   hessian,
   hvp,
   inPlace,
   jacobian,
+  prepareDerivative,
   prepareGradient,
   prepareHvp,
   preparePullback,
   pullback,
   pushforward,
+  valueAndDerivative,
   valueAndGradient,
   valueAndJacobian,
+  valueDerivativeAndSecondDerivative,
   valueGradientAndHessian,
 } from '@diffint/core';
 import { type ScalarEval, type ScalarRule, primitives } from '@diffint/core/engine';
@@ -161,3 +165,31 @@ const _wrongRule: ScalarRule = {
   eval: (a: number, b: number, out: number[]) => a + b + out.length,
   constant: false,
 };
+
+// nested inside an outer differentiation: a traced x, or a traced constant, types the results
+// as traced values (they are traced by the outer differentiation, exactly one level down)
+declare const outer: m.Value;
+const x0 = new Float64Array(2);
+const scaled = (x: m.Value, q: m.Value) => m.mul(q, m.sum(m.square(x)));
+expectTypeOf(valueGradientAndHessian(scaled, tape(), x0, constant(outer))).toEqualTypeOf<
+  [m.Value, m.Value, m.Value]
+>();
+expectTypeOf(valueAndGradient(scaled, tape(), x0, constant(outer))).toEqualTypeOf<[m.Value, m.Value]>();
+expectTypeOf(hessian(scaled, tape(), x0, constant(outer))).toEqualTypeOf<m.Value>();
+expectTypeOf(gradientAndHvp(scaled, tape(), x0, [x0], constant(outer))).toEqualTypeOf<[m.Value, m.Value[]]>();
+expectTypeOf(gradient((x) => m.sum(x), tape(), outer)).toEqualTypeOf<m.Value>();
+expectTypeOf(jacobian((x) => m.mul(x, 2), tape(), outer)).toEqualTypeOf<m.Value>();
+expectTypeOf(derivative((x) => m.square(x), tape(), outer)).toEqualTypeOf<m.Value>();
+expectTypeOf(valueDerivativeAndSecondDerivative((x) => m.square(x), tape(), outer)).toEqualTypeOf<
+  [m.Value, m.Value, m.Value]
+>();
+expectTypeOf(
+  valueAndDerivative((x: m.Value, q: m.Value) => m.mul(q, x), tape(), 2, constant(outer)),
+).toEqualTypeOf<[m.Value, m.Value]>();
+// a constant of plain data (or of unknown type) keeps the results plain
+expectTypeOf(valueAndGradient(scaled, tape(), x0, constant(2))).toEqualTypeOf<[number, Float64Array]>();
+expectTypeOf(valueGradientAndHessian(scaled, tape(), x0, constant(2))).toEqualTypeOf<
+  [number, Float64Array, NDArray]
+>();
+expectTypeOf(derivative((x) => m.square(x), tape(), 2)).toEqualTypeOf<Plain>();
+expectTypeOf(prepareDerivative((x) => m.square(x), tape(), 2).derivative(3)).toEqualTypeOf<Plain>();

@@ -16,7 +16,7 @@ import {
 import { totalSize } from './leaves.js';
 import type { Stencil } from './stencil.js';
 import { coordinateStep, directionalStep, elementsOf, isZeroTangent } from './steps.js';
-import type { Work } from './work.js';
+import { type Work, freshPoint } from './work.js';
 
 /** target[offset + stride·i] += weight · yᵢ for each element yᵢ of f's output (`size` of them). */
 function accumulate(
@@ -80,7 +80,7 @@ export function plainJacobian(
         const p = xi + st.offsets[j]! * h;
         if (arr === null) work.point[l] = p;
         else arr[i] = p;
-        accumulate(jac, k, n, f(work.point), st.weights[j]! / h, m);
+        accumulate(jac, k, n, f(freshPoint(work)), st.weights[j]! / h, m);
       }
       if (arr === null) work.point[l] = xi;
       else arr[i] = xi;
@@ -107,7 +107,7 @@ export function plainPushforward(
       const h = directionalStep(base, xs, t);
       for (let j = 0; j < st.offsets.length; j++) {
         moveAlong(work, xs, t, st.offsets[j]! * h);
-        accumulate(r, 0, 1, f(work.point), st.weights[j]! / h, m);
+        accumulate(r, 0, 1, f(freshPoint(work)), st.weights[j]! / h, m);
       }
       if (st.center !== 0) accumulate(r, 0, 1, y, st.center / h, m);
     }

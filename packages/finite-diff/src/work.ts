@@ -61,6 +61,15 @@ export function releaseWork(w: Work): void {
   w.busy = false;
 }
 
+/**
+ * The work point as new objects, for one evaluation of f: f is a black box that may memoise by
+ * reference (`if (x === last) return cached`, common in ODE right-hand sides), so every
+ * evaluation gets input arrays of its own, never one it has seen before.
+ */
+export function freshPoint(w: Work): Plain[] {
+  return w.point.map((p) => (typeof p === 'number' ? p : fromData(elementsOf(p).slice(), shapeOf(p))));
+}
+
 /** Copies x into the work arrays. */
 export function resetToX(w: Work, xs: readonly Plain[]): void {
   for (let l = 0; l < xs.length; l++) {

@@ -26,6 +26,12 @@ type Shape = readonly number[];
 
 const scalarShape: Shape = shapeOf(0);
 
+/** t·p with a strong zero: a zero tangent or partial contributes exactly zero (0 × ∞ = 0). */
+function strongProduct(t: number, p: number): number {
+  const v = t * p;
+  return !Number.isNaN(v) || (t !== 0 && p !== 0) ? v : 0;
+}
+
 /** Where a scalar rule writes the output and partials of one op. */
 const scratch = new Float64Array(3);
 
@@ -113,7 +119,14 @@ class DualTrace extends Trace {
     for (let k = 0; k < this.batch; k++) {
       const ta = da === null ? null : (da.tangents[k] as number | null);
       const tb = db === null ? null : (db.tangents[k] as number | null);
-      const t = ta === null ? (tb === null ? null : tb * pb) : tb === null ? ta * pa : ta * pa + tb * pb;
+      const t =
+        ta === null
+          ? tb === null
+            ? null
+            : strongProduct(tb, pb)
+          : tb === null
+            ? strongProduct(ta, pa)
+            : strongProduct(ta, pa) + strongProduct(tb, pb);
       tangents[k] = t;
       if (t !== null) anyTangent = true;
     }

@@ -3,7 +3,7 @@
  * rounds to float32 (about 7 significant digits); converting back is exact.
  */
 import { type Plain, fromData, plainData, plainShape } from '@diffint/core/engine';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 
 /** A fresh float32 tensor holding a plain value (it never shares memory with the value). */
 export function toTensor(v: Plain): tf.Tensor {

@@ -9,9 +9,11 @@
  * Here a comparison is cut from the gradient (its derivative is zero), and each gradient uses only
  * ops that differentiate again (these ones included), recomputing what it needs from the inputs.
  * They follow the rules of diffint's primitives, including their choices at kinks (sign(0) = 0,
- * a tie of max goes to a).
+ * a tie of max or min splits the derivative in halves, pow(x, 0) has derivative 0). Other
+ * products of a gradient by a partial derivative are TensorFlow.js's own, in IEEE arithmetic:
+ * an unselected `where` branch with an infinite or NaN derivative makes the gradient NaN.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 
 type Tensor = tf.Tensor;
 
@@ -72,37 +74,57 @@ export function where(c: Tensor, b: Tensor, e: Tensor): Tensor {
   );
 }
 
-/** max(a, b); at a tie the derivative goes to a. */
+/** 1 where `op(a, b)`, ½ where a = b, else 0: the derivative of max or min at a tie split in halves. */
+function tieSplit(op: (a: Tensor, b: Tensor) => Tensor, a: Tensor, b: Tensor): Tensor {
+  return tf.add(compare(op, a, b), tf.mul(0.5, compare(tf.equal, a, b)));
+}
+
+/** max(a, b); at a tie each argument gets half the derivative. */
 export function maximum(a: Tensor, b: Tensor): Tensor {
   return withGradient(
     [a, b],
     ([a, b]) => tf.maximum(a!, b!),
     (dy, [a, b]) => [
-      sumToShape(tf.mul(dy, compare(tf.greaterEqual, a!, b!)), a!.shape),
-      sumToShape(tf.mul(dy, compare(tf.less, a!, b!)), b!.shape),
+      sumToShape(tf.mul(dy, tieSplit(tf.greater, a!, b!)), a!.shape),
+      sumToShape(tf.mul(dy, tieSplit(tf.less, a!, b!)), b!.shape),
     ],
   );
 }
 
-/** min(a, b); at a tie the derivative goes to a. */
+/** min(a, b); at a tie each argument gets half the derivative. */
 export function minimum(a: Tensor, b: Tensor): Tensor {
   return withGradient(
     [a, b],
     ([a, b]) => tf.minimum(a!, b!),
     (dy, [a, b]) => [
-      sumToShape(tf.mul(dy, compare(tf.lessEqual, a!, b!)), a!.shape),
-      sumToShape(tf.mul(dy, compare(tf.greater, a!, b!)), b!.shape),
+      sumToShape(tf.mul(dy, tieSplit(tf.less, a!, b!)), a!.shape),
+      sumToShape(tf.mul(dy, tieSplit(tf.greater, a!, b!)), b!.shape),
     ],
   );
 }
 
-/** a^b; ∂/∂a = b·a^(b-1), ∂/∂b = a^b·log a where a > 0 and 0 elsewhere. */
+/** a·b where a zero factor makes the product 0 whatever the other is (0 × ∞ = 0 × NaN = 0). */
+export function mulNoNan(a: Tensor, b: Tensor): Tensor {
+  return withGradient(
+    [a, b],
+    ([a, b]) => {
+      const zero = tf.logicalOr(tf.equal(a!, 0), tf.equal(b!, 0));
+      return tf.where(zero, tf.zerosLike(tf.mul(a!, b!)), tf.mul(a!, b!));
+    },
+    (dy, [a, b]) => [sumToShape(mulNoNan(dy, b!), a!.shape), sumToShape(mulNoNan(dy, a!), b!.shape)],
+  );
+}
+
+/**
+ * a^b; ∂/∂a = b·a^(b-1) with a strong zero (0 where b = 0, so pow(x, 0) has derivative 0 at
+ * x = 0 too), ∂/∂b = a^b·log a where a > 0 and 0 elsewhere.
+ */
 export function pow(a: Tensor, b: Tensor): Tensor {
   return withGradient(
     [a, b],
     ([a, b]) => tf.pow(a!, b!),
     (dy, [a, b]) => [
-      sumToShape(tf.mul(dy, tf.mul(b!, pow(a!, tf.sub(b!, 1)))), a!.shape),
+      sumToShape(tf.mul(dy, mulNoNan(b!, pow(a!, tf.sub(b!, 1)))), a!.shape),
       sumToShape(
         tf.mul(
           dy,

@@ -4,7 +4,7 @@
  */
 import { type LeafFn, type Value, handOver, isTracer } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 import { TfTrace } from './trace.js';
 
 export interface Gradients {

@@ -3,7 +3,7 @@
  * of each primitive. A primitive missing here is refused with `UnsupportedOperatorError`.
  */
 import type { PrimitiveName, PrimitiveParams } from '@diffint/core/engine';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 import * as custom from './custom.js';
 
 type Tensor = tf.Tensor;
@@ -13,6 +13,18 @@ export type TfOpTable = { readonly [N in PrimitiveName]?: TfOp<N> };
 
 /** Every axis after the first, whole: the tail of a slice's size or of a padding. */
 const rest = <T>(t: Tensor, whole: T): T[] => Array.from({ length: t.rank - 1 }, () => whole);
+
+/**
+ * A product with a zero-sized dimension, which the wasm backend's XNNPACK kernel (forward, and in
+ * the gradient's products) rejects with an error line on stderr: the result is all zeros (a sum
+ * over nothing when k = 0), kept connected to both inputs so their gradients are zeros too.
+ */
+function matmul(a: Tensor, b: Tensor): Tensor {
+  const [m, k] = a.shape as [number, number];
+  const n = b.shape[1]!;
+  if (m > 0 && k > 0 && n > 0) return tf.matMul(a, b);
+  return tf.add(tf.zeros([m, n]), tf.add(tf.mul(tf.sum(a), 0), tf.mul(tf.sum(b), 0)));
+}
 
 export const tfOps: TfOpTable = {
   abs: ([x]) => custom.abs(x!),
@@ -28,10 +40,13 @@ export const tfOps: TfOpTable = {
   less: ([a, b]) => custom.compare(tf.less, a!, b!),
   lessEqual: ([a, b]) => custom.compare(tf.lessEqual, a!, b!),
   log: ([x]) => tf.log(x!),
-  matmul: ([a, b]) => tf.matMul(a!, b!),
+  matmul: ([a, b]) => matmul(a!, b!),
+  // In IEEE arithmetic: a strong zero inside a matrix product has no TensorFlow.js op.
+  matmulNoNan: ([a, b]) => matmul(a!, b!),
   maximum: ([a, b]) => custom.maximum(a!, b!),
   minimum: ([a, b]) => custom.minimum(a!, b!),
   mul: ([a, b]) => tf.mul(a!, b!),
+  mulNoNan: ([a, b]) => custom.mulNoNan(a!, b!),
   neg: ([x]) => tf.neg(x!),
   pad: ([x], { before, after }) => tf.pad(x!, [[before, after], ...rest<[number, number]>(x!, [0, 0])]),
   pow: ([a, b]) => custom.pow(a!, b!),

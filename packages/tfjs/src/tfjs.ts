@@ -4,7 +4,9 @@
  * gradients of Σ⟨cotangent, output⟩; pushforwards use the double-VJP trick; Hessian-vector
  * products are gradients of gradients. Every tensor an operator creates is disposed before it
  * returns: results are read back as float64 values, or, inside an enclosing tfjs
- * differentiation, handed to it as its own traced values (see TfTrace).
+ * differentiation, handed to it as its own traced values (see TfTrace). The adapter imports
+ * '@tensorflow/tfjs', whose entry points (Node's and bundlers') register every gradient: an app
+ * that imports only '@tensorflow/tfjs-core' and a backend differentiates all the same.
  */
 import {
   type BatchResult,
@@ -14,8 +16,8 @@ import {
   type Value,
   shapeOf,
 } from '@diffint/core/engine';
-import { NonScalarOutputError, UnsupportedOperatorError } from '@diffint/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { NonScalarOutputError } from '@diffint/core';
+import * as tf from '@tensorflow/tfjs';
 import { dotAll, gradientsOf, inPass } from './differentiate.js';
 
 type Shape = readonly number[];
@@ -25,21 +27,6 @@ export type TfjsOptions = {};
 
 export interface TfjsEngine extends Engine {
   readonly name: 'tfjs';
-}
-
-/**
- * TensorFlow.js differentiates only with gradients registered by the app: '@tensorflow/tfjs'
- * registers them all, '@tensorflow/tfjs-core' with a backend alone registers none.
- */
-function checkGradientsRegistered(): void {
-  if (tf.getGradient(tf.Multiply) === undefined) {
-    throw new UnsupportedOperatorError(
-      'tfjs',
-      'differentiation with no TensorFlow.js gradients registered',
-      "Import '@tensorflow/tfjs' in your app, or '@tensorflow/tfjs-core/dist/register_all_gradients' " +
-        'next to the backend you import (@tensorflow/tfjs-core registers no gradients).',
-    );
-  }
 }
 
 /**
@@ -147,7 +134,6 @@ export function tfjs(_options: TfjsOptions = {}): TfjsEngine {
     precision: 'float32',
     mode: 'reverse',
     pullback(f, xs, cotangents): BatchResult {
-      checkGradientsRegistered();
       let ys: Value[] = [];
       let seeds: readonly Seed[] = [];
       const results: Value[][] = [];
@@ -165,7 +151,6 @@ export function tfjs(_options: TfjsOptions = {}): TfjsEngine {
       return { ys, results };
     },
     pushforward(f, xs, tangents, key): BatchResult {
-      checkGradientsRegistered();
       let yShapes = outputShapes.get(key);
       let ys: Value[] | null = null;
       if (yShapes === undefined || tangents.length === 0) {
@@ -181,7 +166,6 @@ export function tfjs(_options: TfjsOptions = {}): TfjsEngine {
       return { ys: ys ?? [], results };
     },
     hvp(f, xs, tangents) {
-      checkGradientsRegistered();
       if (tangents.length === 0) {
         const r = vjp(f, xs, (ys) => {
           checkScalar(ys);

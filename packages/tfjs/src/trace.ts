@@ -16,7 +16,7 @@ import {
   shapeOf,
 } from '@diffint/core/engine';
 import { ShapeMismatchError, TraceEscapedError } from '@diffint/core';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 import { toPlain, toTensor } from './convert.js';
 import { type TfOp, tfOps } from './ops.js';
 
@@ -40,7 +40,8 @@ export function nestingError(outer: string): NestingError {
     outer === 'tfjs'
       ? 'its traced values come from a TensorFlow.js differentiation that is not an enclosing one.'
       : `TensorFlow.js differentiates its own tensors and cannot carry the ${outer} engine's traced values through them.`;
-  return new NestingError(outer, 'tfjs', why);
+  // Differences of float32 gradients need a step near ∛ of float32's epsilon, not float64's.
+  return new NestingError(outer, 'tfjs', why, 'secondOrder(finiteDiff({ step: 5e-3 }), tfjs())');
 }
 
 /**

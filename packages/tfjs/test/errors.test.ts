@@ -13,7 +13,6 @@ import {
 import { type AnyPrimitive, bind, primitives } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
 import { tape } from '@diffint/tape';
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { tfjs } from '../src/index.js';
 import { backends, liveTensors, useBackend } from './backends.js';
@@ -70,24 +69,6 @@ describe.each(backends)('errors, %s backend', (name) => {
     expect(run).toThrow(type);
     expect(run).toThrow(message);
     expect(liveTensors()).toBe(before);
-  });
-
-  test('with no TensorFlow.js gradients registered, the error says what to import', () => {
-    const mul = tf.getGradient(tf.Multiply)!;
-    tf.unregisterGradient(tf.Multiply);
-    try {
-      expect(() => gradient((x: m.Value) => m.sum(m.mul(x, x)), tfjs(), Float64Array.of(1))).toThrow(
-        UnsupportedOperatorError,
-      );
-      expect(() => gradient((x: m.Value) => m.sum(m.mul(x, x)), tfjs(), Float64Array.of(1))).toThrow(
-        /register_all_gradients/,
-      );
-    } finally {
-      tf.registerGradient(mul);
-    }
-    expect(gradient((x: m.Value) => m.sum(m.mul(x, x)), tfjs(), Float64Array.of(3))).toEqual(
-      Float64Array.of(6),
-    );
   });
 
   test('a traced value kept after f returns cannot be used', () => {

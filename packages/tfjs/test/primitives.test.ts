@@ -1,4 +1,4 @@
-import { NDArray, gradient, hessian, hvp, valueAndPullback } from '@diffint/core';
+import { NDArray, derivative, gradient, hessian, hvp, valueAndPullback } from '@diffint/core';
 import { type Plain, plainData, primitives } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -32,9 +32,11 @@ const cases: [string, (a: m.Value[]) => m.Value, Plain[]][] = [
   ['lessEqual', ([a, b]) => m.mul(m.lessEqual(a!, b!), a!), [seeded(4, 16), seeded(4, 17)]],
   ['log', ([x]) => m.log(x!), [seeded(4, 18, 0.5, 3)]],
   ['matmul', ([a, b]) => m.matmul(a!, b!), [mat(2, 3, 19), mat(3, 2, 20)]],
+  ['matmulNoNan', ([a, b]) => m.matmulNoNan(a!, b!), [mat(2, 3, 21), mat(3, 2, 22)]],
   ['maximum', ([a, b]) => m.maximum(a!, b!), [seeded(5, 21), seeded(5, 22)]],
   ['minimum', ([a, b]) => m.minimum(a!, b!), [mat(2, 3, 23), seeded(3, 24)]],
   ['mul', ([a, b]) => m.mul(a!, b!), [mat(3, 2, 25), 1.7]],
+  ['mulNoNan', ([a, b]) => m.mulNoNan(a!, b!), [mat(3, 2, 26), mat(1, 2, 27)]],
   ['neg', ([x]) => m.neg(x!), [seeded(3, 26)]],
   ['pad', ([x]) => m.pad(x!, 1, 2), [mat(2, 2, 27)]],
   ['pow', ([a, b]) => m.pow(a!, b!), [seeded(4, 28, 0.5, 2), seeded(4, 29, -2, 2)]],
@@ -128,16 +130,29 @@ describe.each(backends)('every primitive, %s backend', (name) => {
     expect(Math.abs(vHv - reference)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(reference)));
   });
 
-  test('derivatives at kinks follow diffint: |x|′(0) = 0, a tie of max and min goes to a', () => {
+  test('derivatives at kinks follow diffint: |x|′(0) = 0, a tie of max and min splits in halves', () => {
     expect(gradient((x: m.Value) => m.sum(m.abs(x)), tfjs(), Float64Array.of(0, -2, 3))).toEqual(
       Float64Array.of(0, -1, 1),
     );
     const g = gradient(
-      (p: m.Value[]) => m.add(m.maximum(p[0]!, p[1]!), m.minimum(p[0]!, p[1]!)),
+      (p: m.Value[]) => m.add(m.maximum(p[0]!, p[1]!), m.mul(3, m.minimum(p[0]!, p[1]!))),
       tfjs(),
       [1, 1],
     );
-    expect(g).toEqual([2, 0]);
+    expect(g).toEqual([2, 2]);
+    expect(gradient((x: m.Value) => m.sum(m.relu(x)), tfjs(), Float64Array.of(0, -1, 1))).toEqual(
+      Float64Array.of(0.5, 0, 1),
+    );
+  });
+
+  test('pow(x, 0) has derivative 0 at x = 0, and mulNoNan has a strong zero', () => {
+    expect(gradient((x: m.Value) => m.sum(m.pow(x, 0)), tfjs(), Float64Array.of(0, 2))).toEqual(
+      Float64Array.of(0, 0),
+    );
+    const y = m.value(
+      derivative((x: m.Value) => m.mulNoNan(x, Float64Array.of(0, Number.POSITIVE_INFINITY)), tfjs(), 0),
+    );
+    expect(Array.from(y as Float64Array)).toEqual([0, Number.POSITIVE_INFINITY]);
   });
 
   // Second derivatives through the primitives whose TensorFlow.js gradient uses comparisons.

@@ -23,7 +23,9 @@ import { log as logP } from '../primitives/log.js';
 import { matmul as matmulP } from '../primitives/matmul.js';
 import { maximum as maximumP } from '../primitives/maximum.js';
 import { minimum as minimumP } from '../primitives/minimum.js';
+import { matmulNoNan as matmulNoNanP } from '../primitives/matmulNoNan.js';
 import { mul as mulP } from '../primitives/mul.js';
+import { mulNoNan as mulNoNanP } from '../primitives/mulNoNan.js';
 import { neg as negP } from '../primitives/neg.js';
 import { pad as padP } from '../primitives/pad.js';
 import { pow as powP } from '../primitives/pow.js';
@@ -61,6 +63,18 @@ export function sub(a: Value, b: Value): Value {
 export function mul(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a * b;
   return bindElementwise(mulP, value2('mul', a, b), b);
+}
+/**
+ * a · b elementwise, with a strong zero: a zero factor makes the product 0 whatever the other is
+ * (0 × ±∞ = 0 × NaN = 0). Derivative rules multiply (co)tangents by partials with it, so an
+ * unselected `where` branch or a zero seed contributes exactly zero; use it in your own rules.
+ */
+export function mulNoNan(a: Value, b: Value): Value {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const p = a * b;
+    return !Number.isNaN(p) || (a !== 0 && b !== 0) ? p : 0;
+  }
+  return bindElementwise(mulNoNanP, value2('mulNoNan', a, b), b);
 }
 export function div(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a / b;
@@ -214,16 +228,7 @@ export function transpose(a: Value): Value {
 
 /** Inner product of two vectors. */
 export function dot(a: Value, b: Value): Value {
-  checkValue('dot', 'a', a);
-  checkValue('dot', 'b', b);
-  const sa = shapeOf(a);
-  const sb = shapeOf(b);
-  if (sa.length !== 1 || !sameShape(sa, sb)) {
-    throw new ShapeMismatchError(
-      `dot: needs two vectors of the same length, got ${formatShape(sa)} and ${formatShape(sb)}.`,
-    );
-  }
-  return sum(mul(a, b));
+  return product('dot', a, b, false);
 }
 
 /** Matrix–vector product [m, n] × [n] → [m]. */
@@ -237,21 +242,40 @@ export function matvec(M: Value, v: Value): Value {
       `matvec: needs [m, n] and [n], got ${formatShape(sm)} and ${formatShape(sv)}.`,
     );
   }
-  return reshape(bind(matmulP, [M, reshape(v, [sv[0]!, 1])], none), [sm[0]!]);
+  return product('matvec', M, v, false);
 }
 
 /** Matrix product with NumPy's rules for vectors: [m,k]×[k,n], [m,k]×[k], [k]×[k,n], [k]×[k]. */
 export function matmul(a: Value, b: Value): Value {
-  checkValue('matmul', 'a', a);
-  checkValue('matmul', 'b', b);
-  const ra = shapeOf(a).length;
-  const rb = shapeOf(b).length;
-  if (ra === 2 && rb === 2) return bind(matmulP, [a, b], none);
-  if (ra === 2 && rb === 1) return matvec(a, b);
-  if (ra === 1 && rb === 2) return matvec(transpose(b), a);
-  if (ra === 1 && rb === 1) return dot(a, b);
+  return product('matmul', a, b, false);
+}
+
+/**
+ * `matmul` in which a term with a zero factor is 0 whatever the other factor (±∞, NaN) is: the
+ * product derivative rules apply Jacobians with (see `mulNoNan`).
+ */
+export function matmulNoNan(a: Value, b: Value): Value {
+  return product('matmulNoNan', a, b, true);
+}
+
+/** The products of vectors and matrices, in IEEE arithmetic or with a strong zero. */
+function product(op: string, a: Value, b: Value, strong: boolean): Value {
+  checkValue(op, 'a', a);
+  checkValue(op, 'b', b);
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  const prim = strong ? matmulNoNanP : matmulP;
+  if (sa.length === 2 && sb.length === 2) return bind(prim, [a, b], none);
+  if (sa.length === 2 && sb.length === 1 && sa[1] === sb[0]) {
+    return reshape(bind(prim, [a, reshape(b, [sb[0]!, 1])], none), [sa[0]!]);
+  }
+  if (sa.length === 1 && sb.length === 2 && sa[0] === sb[0]) {
+    return reshape(bind(prim, [reshape(a, [1, sa[0]!]), b], none), [sb[1]!]);
+  }
+  if (sa.length === 1 && sameShape(sa, sb)) return sum(strong ? mulNoNan(a, b) : mul(a, b));
   throw new ShapeMismatchError(
-    `matmul: needs vectors or matrices, got shapes ${formatShape(shapeOf(a))} and ${formatShape(shapeOf(b))}.`,
+    `${op}: shapes ${formatShape(sa)} and ${formatShape(sb)} do not multiply; it needs [m, k] × [k, n], ` +
+      '[m, k] × [k], [k] × [k, n] or two vectors of one length.',
   );
 }
 

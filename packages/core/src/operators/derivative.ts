@@ -1,29 +1,35 @@
 import type { Context } from '../context.js';
-import type { Backend } from '../engine.js';
+import type { AnyBackend } from '../engine.js';
 import type { Value } from '../trace.js';
 import { pushforwardValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
-import { type AnyFn, type OutputOf, checkScalarInput, firstOrder } from './types.js';
+import {
+  type AnyFn,
+  type InputLike,
+  type Out,
+  type OutputOf,
+  checkScalarInput,
+  firstOrder,
+} from './types.js';
 
-export interface PreparedDerivative<F, Cs extends readonly Context[]> {
-  derivative(x: number, ...contexts: Cs): OutputOf<F>;
-  valueAndDerivative(x: number, ...contexts: Cs): [OutputOf<F>, OutputOf<F>];
+export interface PreparedDerivative<F, Cs extends readonly Context[], X extends number | Value = number> {
+  derivative(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, OutputOf<F>>;
+  valueAndDerivative(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, [OutputOf<F>, OutputOf<F>]>;
   /** Writes f'(x) into `out` (shaped like f's output) and returns it. */
   derivativeInto(out: OutputOf<F>, x: number, ...contexts: Cs): OutputOf<F>;
   valueAndDerivativeInto(out: OutputOf<F>, x: number, ...contexts: Cs): [OutputOf<F>, OutputOf<F>];
 }
 
 /** Prepares f'(x) for a scalar x; the derivative has the structure of f's output. */
-export function prepareDerivative<Cs extends readonly Context[], F extends AnyFn<number, Cs>>(
-  f: F,
-  backend: Backend,
-  x: number | Value,
-  ...contexts: Cs
-): PreparedDerivative<F, Cs> {
+export function prepareDerivative<
+  Cs extends readonly Context[],
+  F extends AnyFn<number, Cs>,
+  X extends number | Value = number,
+>(f: F, backend: AnyBackend, x: X, ...contexts: Cs): PreparedDerivative<F, Cs, X> {
   const prep = new Preparation('derivative', f, backend, x, contexts, { inPlace: true });
   checkScalarInput('derivative', prep.xDef);
   const engine = firstOrder(backend);
-  const compute = (x: number, contexts: Cs) => {
+  const compute = (x: unknown, contexts: Cs) => {
     const xs = prep.check(x, contexts);
     const r = prep.run(contexts, (fn) => pushforwardValues(engine, fn, xs, [[1]], prep.key));
     return { y: resultTree(prep.yDef!, r.ys), d: r.results[0]! };
@@ -35,7 +41,7 @@ export function prepareDerivative<Cs extends readonly Context[], F extends AnyFn
     },
     valueAndDerivative: (x, ...c) => {
       const r = compute(x, c);
-      return [r.y, resultTree(prep.yDef!, r.d)];
+      return [r.y, resultTree(prep.yDef!, r.d)] as Out<X, Cs, [OutputOf<F>, OutputOf<F>]>;
     },
     derivativeInto: (out, x, ...c) => {
       const r = compute(x, c);
@@ -51,29 +57,27 @@ export function prepareDerivative<Cs extends readonly Context[], F extends AnyFn
 }
 
 /** f'(x) for a scalar x: a number for a scalar f, else the structure of f's output. */
-export function derivative<Cs extends readonly Context[], F extends AnyFn<number, Cs>>(
-  f: F,
-  backend: Backend,
-  x: number | Value,
-  ...contexts: Cs
-): OutputOf<F> {
-  return prepareDerivative(f, backend, x, ...contexts).derivative(x as number, ...contexts);
+export function derivative<
+  Cs extends readonly Context[],
+  F extends AnyFn<number, Cs>,
+  X extends number | Value = number,
+>(f: F, backend: AnyBackend, x: X, ...contexts: Cs): Out<X, Cs, OutputOf<F>> {
+  return prepareDerivative<Cs, F, X>(f, backend, x, ...contexts).derivative(x, ...contexts);
 }
 
 /** [f(x), f'(x)]. */
-export function valueAndDerivative<Cs extends readonly Context[], F extends AnyFn<number, Cs>>(
-  f: F,
-  backend: Backend,
-  x: number | Value,
-  ...contexts: Cs
-): [OutputOf<F>, OutputOf<F>] {
-  return prepareDerivative(f, backend, x, ...contexts).valueAndDerivative(x as number, ...contexts);
+export function valueAndDerivative<
+  Cs extends readonly Context[],
+  F extends AnyFn<number, Cs>,
+  X extends number | Value = number,
+>(f: F, backend: AnyBackend, x: X, ...contexts: Cs): Out<X, Cs, [OutputOf<F>, OutputOf<F>]> {
+  return prepareDerivative<Cs, F, X>(f, backend, x, ...contexts).valueAndDerivative(x, ...contexts);
 }
 
 export function derivativeInto<Cs extends readonly Context[], F extends AnyFn<number, Cs>>(
   out: OutputOf<F>,
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: number,
   ...contexts: Cs
 ): OutputOf<F> {

@@ -2,10 +2,10 @@
  * The fallback chain: every operator derived from what an engine declares, on flat lists of
  * leaves. Written in portable math, so a derived operator also runs under an outer trace.
  */
-import type { BatchResult, Engine, LeafFn, PrepKey, SecondOrder } from '../engine.js';
+import type { AnyBackend, Backend, BatchResult, Engine, LeafFn, PrepKey } from '../engine.js';
 import { NonScalarOutputError, UnsupportedOperatorError } from '../errors.js';
 import * as m from '../math/ops.js';
-import { type Value, primalValue, shapeOf } from '../trace.js';
+import { type Value, primalSince, shapeOf, traceMark } from '../trace.js';
 import { type Shape, sizeOf } from '../values.js';
 
 /** All leaves as one flat vector. */
@@ -99,10 +99,10 @@ function jacobianOfRows(rows: readonly (readonly Value[])[], n: number): Value {
   return rows.length === 0 ? emptyMatrix(0, n) : m.stack(rows.map(flatVector));
 }
 
-/** ⟨a, b⟩ over lists of leaves of the same shapes. */
+/** ⟨a, b⟩ over lists of leaves of the same shapes, with a strong zero (a zero seed contributes zero). */
 function innerProduct(a: readonly Value[], b: readonly Value[]): Value {
   let sum: Value = 0;
-  for (let i = 0; i < a.length; i++) sum = m.add(sum, m.sum(m.mul(a[i]!, b[i]!)));
+  for (let i = 0; i < a.length; i++) sum = m.add(sum, m.sum(m.mulNoNan(a[i]!, b[i]!)));
   return sum;
 }
 
@@ -126,14 +126,17 @@ export function pushforwardValues(
   return applyJacobian(ys, jacobian, tangents);
 }
 
-/** J·t for each tangent, shaped like the outputs. */
+/** J·t for each tangent, shaped like the outputs (with a strong zero, as every rule applies J). */
 function applyJacobian(
   ys: readonly Value[],
   jacobian: Value,
   tangents: readonly (readonly Value[])[],
 ): BatchResult {
   const yShapes = shapesOf(ys);
-  return { ys, results: tangents.map((t) => splitVector(m.matvec(jacobian, flatVector(t)), yShapes)) };
+  return {
+    ys,
+    results: tangents.map((t) => splitVector(m.matmulNoNan(jacobian, flatVector(t)), yShapes)),
+  };
 }
 
 /** f(x) and Jᵀ·c for each cotangent. */
@@ -148,7 +151,10 @@ export function pullbackValues(
   const { ys, jacobian } = jacobianValues(engine, f, xs, key);
   const xShapes = shapesOf(xs);
   const jt = m.transpose(jacobian);
-  return { ys, results: cotangents(ys).map((c) => splitVector(m.matvec(jt, flatVector(c)), xShapes)) };
+  return {
+    ys,
+    results: cotangents(ys).map((c) => splitVector(m.matmulNoNan(jt, flatVector(c)), xShapes)),
+  };
 }
 
 export function checkScalar(operator: string, ys: readonly Value[]): void {
@@ -187,7 +193,8 @@ export function gradientValues(
 }
 
 /** The second-order pair for a backend: a plain engine is paired with itself. */
-export function pairOf(backend: Engine | SecondOrder): { outer: Engine; inner: Engine } {
+export function pairOf(backend: AnyBackend): { outer: Engine; inner: Engine } {
+  if (backend.kind === 'matrix') return pairOf(backend.inner);
   return backend.kind === 'second-order' ? backend : { outer: backend, inner: backend };
 }
 
@@ -197,13 +204,16 @@ export function pairOf(backend: Engine | SecondOrder): { outer: Engine; inner: E
  */
 function innerGradient(inner: Engine, f: LeafFn, operator: string) {
   const key = {};
+  // The outer engine's trace comes after this mark; the caller's own traces (an operator nested
+  // in an outer differentiation) come before it, and the value and gradient stay traced by them.
+  const mark = traceMark();
   const first = { y: Number.NaN as Value, gradient: [] as readonly Value[], seen: false };
   const grad: LeafFn = (x) => {
     const r = gradientValues(inner, f, x, key, operator);
     if (!first.seen) {
       first.seen = true;
-      first.y = primalValue(r.y);
-      first.gradient = r.gradient.map(primalValue);
+      first.y = primalSince(r.y, mark);
+      first.gradient = r.gradient.map((g) => primalSince(g, mark));
     }
     return r.gradient;
   };
@@ -216,7 +226,7 @@ function innerGradient(inner: Engine, f: LeafFn, operator: string) {
  * ⟨∇f, t⟩ (reverse-over-reverse).
  */
 export function hvpValues(
-  backend: Engine | SecondOrder,
+  backend: AnyBackend,
   f: LeafFn,
   xs: readonly Value[],
   tangents: readonly (readonly Value[])[],
@@ -231,14 +241,14 @@ export function hvpValues(
   }
   const results = tangents.map((t) => {
     const tv = flatVector(t);
-    return gradientValues(outer, (x) => [m.dot(flatVector(grad(x)), tv)], xs, key).gradient;
+    return gradientValues(outer, (x) => [m.sum(m.mulNoNan(flatVector(grad(x)), tv))], xs, key).gradient;
   });
   if (!first.seen) grad(xs);
   return { y: first.y, gradient: first.gradient, results };
 }
 
 /** f(x), ∇f(x) and the Hessian [n, n]. */
-export function hessianValues(backend: Engine | SecondOrder, f: LeafFn, xs: readonly Value[], key: PrepKey) {
+export function hessianValues(backend: Backend, f: LeafFn, xs: readonly Value[], key: PrepKey) {
   const { outer, inner } = pairOf(backend);
   if (outer === inner && outer.hvp) {
     const n = totalSize(xs);

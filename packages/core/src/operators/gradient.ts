@@ -1,13 +1,21 @@
 import type { Context } from '../context.js';
-import type { Backend } from '../engine.js';
+import type { AnyBackend } from '../engine.js';
 import type { Value } from '../trace.js';
 import { gradientValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
-import { type Fn, type InputLike, type ValidTree, type Widen, firstOrder, scalarResult } from './types.js';
+import {
+  type Fn,
+  type InputLike,
+  type Out,
+  type ValidTree,
+  type Widen,
+  firstOrder,
+  scalarResult,
+} from './types.js';
 
 export interface PreparedGradient<X, Cs extends readonly Context[]> {
-  gradient(x: InputLike<X>, ...contexts: Cs): Widen<X>;
-  valueAndGradient(x: InputLike<X>, ...contexts: Cs): [number, Widen<X>];
+  gradient(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, Widen<X>>;
+  valueAndGradient(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, [number, Widen<X>]>;
   /** Writes the gradient into `out` (same structure as x) and returns it. */
   gradientInto(out: InputLike<X>, x: InputLike<X>, ...contexts: Cs): Widen<X>;
   valueAndGradientInto(out: InputLike<X>, x: InputLike<X>, ...contexts: Cs): [number, Widen<X>];
@@ -16,7 +24,7 @@ export interface PreparedGradient<X, Cs extends readonly Context[]> {
 /** Prepares ∇f at inputs like x: f must return a scalar; the gradient has the structure of x. */
 export function prepareGradient<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   ...contexts: Cs
 ): PreparedGradient<X, Cs> {
@@ -30,7 +38,7 @@ export function prepareGradient<X, Cs extends readonly Context[]>(
     gradient: (x, ...c) => resultTree(prep.xDef, compute(x, c).gradient),
     valueAndGradient: (x, ...c) => {
       const r = compute(x, c);
-      return [scalarResult(r.y), resultTree(prep.xDef, r.gradient)];
+      return [scalarResult(r.y), resultTree(prep.xDef, r.gradient)] as Out<X, Cs, [number, Widen<X>]>;
     },
     gradientInto: (out, x, ...c) => {
       writeInto(out, prep.xDef, compute(x, c).gradient);
@@ -47,40 +55,40 @@ export function prepareGradient<X, Cs extends readonly Context[]>(
 /** ∇f(x): f returns a scalar; the result has the structure (and TypeScript type) of x. */
 export function gradient<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   ...contexts: Cs
-): Widen<X> {
-  return prepareGradient(f, backend, x, ...contexts).gradient(x, ...contexts);
+): Out<X, Cs, Widen<X>> {
+  return prepareGradient<X, Cs>(f, backend, x, ...contexts).gradient(x, ...contexts);
 }
 
 /** [f(x), ∇f(x)]. */
 export function valueAndGradient<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   ...contexts: Cs
-): [number, Widen<X>] {
-  return prepareGradient(f, backend, x, ...contexts).valueAndGradient(x, ...contexts);
+): Out<X, Cs, [number, Widen<X>]> {
+  return prepareGradient<X, Cs>(f, backend, x, ...contexts).valueAndGradient(x, ...contexts);
 }
 
 /** Writes ∇f(x) into `out` (same structure as x) and returns it. */
 export function gradientInto<X, Cs extends readonly Context[]>(
   out: X,
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   ...contexts: Cs
 ): Widen<X> {
-  return prepareGradient(f, backend, x, ...contexts).gradientInto(out, x, ...contexts);
+  return prepareGradient<X, Cs>(f, backend, x, ...contexts).gradientInto(out, x, ...contexts);
 }
 
 export function valueAndGradientInto<X, Cs extends readonly Context[]>(
   out: X,
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   ...contexts: Cs
 ): [number, Widen<X>] {
-  return prepareGradient(f, backend, x, ...contexts).valueAndGradientInto(out, x, ...contexts);
+  return prepareGradient<X, Cs>(f, backend, x, ...contexts).valueAndGradientInto(out, x, ...contexts);
 }

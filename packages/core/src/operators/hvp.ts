@@ -1,14 +1,18 @@
 import type { Context } from '../context.js';
-import type { Backend } from '../engine.js';
+import type { AnyBackend } from '../engine.js';
 import { flattenLike } from '../pytree.js';
 import type { Value } from '../trace.js';
 import { hvpValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
-import { type Fn, type InputLike, type ValidTree, type Widen, checkSeeds } from './types.js';
+import { type Fn, type InputLike, type Out, type ValidTree, type Widen, checkSeeds } from './types.js';
 
 export interface PreparedHvp<X, Cs extends readonly Context[]> {
-  hvp(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): Widen<X>[];
-  gradientAndHvp(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): [Widen<X>, Widen<X>[]];
+  hvp(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): Out<X, Cs, Widen<X>[]>;
+  gradientAndHvp(
+    x: InputLike<X>,
+    tangents: readonly InputLike<X>[],
+    ...contexts: Cs
+  ): Out<X, Cs, [Widen<X>, Widen<X>[]]>;
   /** Writes H·tᵢ into `outs[i]` and returns `outs`. */
   hvpInto(
     outs: InputLike<X>[],
@@ -21,7 +25,7 @@ export interface PreparedHvp<X, Cs extends readonly Context[]> {
 /** Prepares Hessian-vector products H(x)·t for a batch of tangents (forward-over-reverse where possible). */
 export function prepareHvp<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
@@ -35,10 +39,15 @@ export function prepareHvp<X, Cs extends readonly Context[]>(
     return prep.run(contexts, (fn) => hvpValues(backend, fn, xs, ts, prep.key));
   };
   return {
-    hvp: (x, t, ...c) => compute(x, t, c).results.map((r) => resultTree(prep.xDef, r)),
+    hvp: (x, t, ...c) =>
+      compute(x, t, c).results.map((r) => resultTree(prep.xDef, r)) as Out<X, Cs, Widen<X>[]>,
     gradientAndHvp: (x, t, ...c) => {
       const r = compute(x, t, c);
-      return [resultTree(prep.xDef, r.gradient), r.results.map((d) => resultTree(prep.xDef, d))];
+      return [resultTree(prep.xDef, r.gradient), r.results.map((d) => resultTree(prep.xDef, d))] as Out<
+        X,
+        Cs,
+        [Widen<X>, Widen<X>[]]
+      >;
     },
     hvpInto: (outs, x, t, ...c) => {
       checkSeeds('hvpInto', outs, 'outs');
@@ -51,29 +60,29 @@ export function prepareHvp<X, Cs extends readonly Context[]>(
 /** H(x)·t for each tangent t of the batch (each shaped like x). */
 export function hvp<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
-): Widen<X>[] {
-  return prepareHvp(f, backend, x, tangents, ...contexts).hvp(x, tangents, ...contexts);
+): Out<X, Cs, Widen<X>[]> {
+  return prepareHvp<X, Cs>(f, backend, x, tangents, ...contexts).hvp(x, tangents, ...contexts);
 }
 
 /** [∇f(x), [H(x)·t for each t]]. */
 export function gradientAndHvp<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
-): [Widen<X>, Widen<X>[]] {
-  return prepareHvp(f, backend, x, tangents, ...contexts).gradientAndHvp(x, tangents, ...contexts);
+): Out<X, Cs, [Widen<X>, Widen<X>[]]> {
+  return prepareHvp<X, Cs>(f, backend, x, tangents, ...contexts).gradientAndHvp(x, tangents, ...contexts);
 }
 
 export function hvpInto<X, Cs extends readonly Context[]>(
   outs: X[],
   f: Fn<X, Cs, Value>,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs

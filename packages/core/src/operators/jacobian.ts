@@ -1,36 +1,85 @@
 import type { Context } from '../context.js';
-import type { Backend } from '../engine.js';
+import type { AnyBackend, Backend, MatrixBackend } from '../engine.js';
+import type { SparseMatrix } from '../sparse-matrix.js';
 import type { NDArray } from '../values.js';
 import { jacobianValues } from './derived.js';
+import { type SparsityInfo, planMatrix, resultSparse, writeSparseInto } from './matrix.js';
 import { Preparation, resultMatrix, resultTree, writeMatrixInto } from './prepare.js';
-import { type AnyFn, type InputLike, type OutputOf, type ValidTree, firstOrder } from './types.js';
+import { type AnyFn, type InputLike, type Out, type OutputOf, type ValidTree, firstOrder } from './types.js';
 
 export interface PreparedJacobian<X, F, Cs extends readonly Context[]> {
-  jacobian(x: InputLike<X>, ...contexts: Cs): NDArray;
-  valueAndJacobian(x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, NDArray];
+  jacobian(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, NDArray>;
+  valueAndJacobian(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, [OutputOf<F>, NDArray]>;
   /** Writes J into `out` ([output size, input size]) and returns it. */
   jacobianInto(out: NDArray, x: InputLike<X>, ...contexts: Cs): NDArray;
   valueAndJacobianInto(out: NDArray, x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, NDArray];
 }
 
-/** Prepares the Jacobian: an NDArray [output size, input size] over the flattened pytrees. */
-export function prepareJacobian<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
-  f: F,
-  backend: Backend,
-  x: X & ValidTree<X>,
-  ...contexts: Cs
-): PreparedJacobian<X, F, Cs> {
+/** A prepared sparse Jacobian (of a matrix backend): its pattern and coloring, and CSR results. */
+export interface PreparedSparseJacobian<X, F, Cs extends readonly Context[]> extends SparsityInfo {
+  jacobian(x: InputLike<X>, ...contexts: Cs): SparseMatrix;
+  valueAndJacobian(x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, SparseMatrix];
+  /** Writes J into `out`, a result of an earlier call of this preparation, and returns it. */
+  jacobianInto(out: SparseMatrix, x: InputLike<X>, ...contexts: Cs): SparseMatrix;
+  valueAndJacobianInto(out: SparseMatrix, x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, SparseMatrix];
+}
+
+/** The prepared Jacobian for a backend: sparse for a matrix backend, dense otherwise. */
+export type PreparedJacobianFor<
+  X,
+  F,
+  Cs extends readonly Context[],
+  B extends AnyBackend,
+> = B extends MatrixBackend ? PreparedSparseJacobian<X, F, Cs> : PreparedJacobian<X, F, Cs>;
+
+/** What `jacobian` returns for a backend: a `SparseMatrix` for a matrix backend, else an NDArray. */
+export type JacobianOf<X, Cs extends readonly Context[], B extends AnyBackend> = B extends MatrixBackend
+  ? SparseMatrix
+  : Out<X, Cs, NDArray>;
+
+/**
+ * Prepares the Jacobian: an NDArray [output size, input size] over the flattened pytrees, or a
+ * `SparseMatrix` for a matrix backend such as `sparse(forward())`, which plans here (detects the
+ * sparsity pattern and colors it, leaving f's buffers as they were).
+ */
+export function prepareJacobian<
+  X,
+  Cs extends readonly Context[],
+  F extends AnyFn<X, Cs>,
+  B extends AnyBackend = Backend,
+>(f: F, backend: B, x: X & ValidTree<X>, ...contexts: Cs): PreparedJacobianFor<X, F, Cs, B> {
   const prep = new Preparation('jacobian', f, backend, x, contexts, { inPlace: true });
+  if (backend.kind === 'matrix') {
+    const { info, compute } = planMatrix(prep, backend, 'jacobian', x, contexts);
+    const sparse: PreparedSparseJacobian<X, F, Cs> = {
+      ...info,
+      jacobian: (x, ...c) => resultSparse(compute(x, c).matrix),
+      valueAndJacobian: (x, ...c) => {
+        const r = compute(x, c);
+        return [resultTree(prep.yDef!, r.ys), resultSparse(r.matrix)];
+      },
+      jacobianInto: (out, x, ...c) => {
+        writeSparseInto(out, compute(x, c).matrix);
+        return out;
+      },
+      valueAndJacobianInto: (out, x, ...c) => {
+        const r = compute(x, c);
+        writeSparseInto(out, r.matrix);
+        return [resultTree(prep.yDef!, r.ys), out];
+      },
+    };
+    return sparse as PreparedJacobianFor<X, F, Cs, B>;
+  }
   const engine = firstOrder(backend);
   const compute = (x: unknown, contexts: Cs) => {
     const xs = prep.check(x, contexts);
     return prep.run(contexts, (fn) => jacobianValues(engine, fn, xs, prep.key));
   };
-  return {
-    jacobian: (x, ...c) => resultMatrix(compute(x, c).jacobian),
+  const dense: PreparedJacobian<X, F, Cs> = {
+    jacobian: (x, ...c) => resultMatrix(compute(x, c).jacobian) as Out<X, Cs, NDArray>,
     valueAndJacobian: (x, ...c) => {
       const r = compute(x, c);
-      return [resultTree(prep.yDef!, r.ys), resultMatrix(r.jacobian)];
+      return [resultTree(prep.yDef!, r.ys), resultMatrix(r.jacobian)] as Out<X, Cs, [OutputOf<F>, NDArray]>;
     },
     jacobianInto: (out, x, ...c) => {
       writeMatrixInto(out, compute(x, c).jacobian);
@@ -42,34 +91,57 @@ export function prepareJacobian<X, Cs extends readonly Context[], F extends AnyF
       return [resultTree(prep.yDef!, r.ys), out];
     },
   };
+  return dense as PreparedJacobianFor<X, F, Cs, B>;
 }
 
-/** J(x) as an NDArray [output size, input size] over the flattened pytrees. */
-export function jacobian<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+/** Either kind of prepared Jacobian, for the one-shot functions (which type their result by B). */
+interface AnyPrepared<Cs extends readonly Context[]> {
+  jacobian(x: unknown, ...contexts: Cs): unknown;
+  valueAndJacobian(x: unknown, ...contexts: Cs): unknown;
+  jacobianInto(out: never, x: unknown, ...contexts: Cs): unknown;
+}
+
+function prepared<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>, B extends AnyBackend>(
   f: F,
-  backend: Backend,
+  backend: B,
+  x: X & ValidTree<X>,
+  contexts: Cs,
+): AnyPrepared<Cs> {
+  return prepareJacobian<X, Cs, F, B>(f, backend, x, ...contexts) as AnyPrepared<Cs>;
+}
+
+/** J(x) as an NDArray [output size, input size] over the flattened pytrees (a `SparseMatrix` for a matrix backend). */
+export function jacobian<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>, B extends AnyBackend>(
+  f: F,
+  backend: B,
   x: X & ValidTree<X>,
   ...contexts: Cs
-): NDArray {
-  return prepareJacobian(f, backend, x, ...contexts).jacobian(x, ...contexts);
+): JacobianOf<X, Cs, B> {
+  return prepared<X, Cs, F, B>(f, backend, x, contexts).jacobian(x, ...contexts) as JacobianOf<X, Cs, B>;
 }
 
 /** [f(x), J(x)]. */
-export function valueAndJacobian<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+export function valueAndJacobian<
+  X,
+  Cs extends readonly Context[],
+  F extends AnyFn<X, Cs>,
+  B extends AnyBackend,
+>(
   f: F,
-  backend: Backend,
+  backend: B,
   x: X & ValidTree<X>,
   ...contexts: Cs
-): [OutputOf<F>, NDArray] {
-  return prepareJacobian(f, backend, x, ...contexts).valueAndJacobian(x, ...contexts);
+): B extends MatrixBackend ? [OutputOf<F>, SparseMatrix] : Out<X, Cs, [OutputOf<F>, NDArray]> {
+  return prepared<X, Cs, F, B>(f, backend, x, contexts).valueAndJacobian(x, ...contexts) as never;
 }
 
-export function jacobianInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
-  out: NDArray,
+/** Writes J(x) into `out` (an NDArray [output size, input size], or an earlier sparse result) and returns it. */
+export function jacobianInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>, B extends AnyBackend>(
+  out: B extends MatrixBackend ? SparseMatrix : NDArray,
   f: F,
-  backend: Backend,
+  backend: B,
   x: X & ValidTree<X>,
   ...contexts: Cs
-): NDArray {
-  return prepareJacobian(f, backend, x, ...contexts).jacobianInto(out, x, ...contexts);
+): B extends MatrixBackend ? SparseMatrix : NDArray {
+  return prepared<X, Cs, F, B>(f, backend, x, contexts).jacobianInto(out as never, x, ...contexts) as never;
 }

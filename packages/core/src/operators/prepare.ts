@@ -13,7 +13,7 @@ import {
   checkTemplate,
   contextValues,
 } from '../context.js';
-import type { Backend, LeafFn } from '../engine.js';
+import type { AnyBackend, Engine, LeafFn } from '../engine.js';
 import {
   type ArgumentCheck,
   InvalidInputError,
@@ -61,20 +61,24 @@ function isInPlace(f: unknown): f is InPlace {
   return typeof f === 'object' && f !== null && (f as InPlace).kind === 'in-place';
 }
 
-function checkBackend(operator: string, backend: unknown): asserts backend is Backend {
-  const k = (backend as Backend | null)?.kind;
-  if (k !== 'engine' && k !== 'second-order') {
+function checkBackend(operator: string, backend: unknown): asserts backend is AnyBackend {
+  const k = (backend as AnyBackend | null)?.kind;
+  if (k !== 'engine' && k !== 'second-order' && k !== 'matrix') {
     throw new InvalidInputError(
       `${operator}: the backend argument (the second) is not a backend. Pass one such as tape(), forward(), ` +
-        'finiteDiff(), tfjs() or secondOrder(outer, inner).',
+        'finiteDiff(), tfjs(), secondOrder(outer, inner) or sparse(backend).',
     );
   }
   // Refused here, by the operator's name, before f runs: deep in the fallback chain the
   // failure would name whichever derived operator happened to need the engine.
-  const b = backend as Backend;
-  for (const e of b.kind === 'second-order' ? [b.outer, b.inner] : [b]) {
+  for (const e of enginesOf(backend as AnyBackend)) {
     if (!e.pushforward && !e.pullback && !e.jacobian) unsupported(e, operator);
   }
+}
+
+function enginesOf(b: AnyBackend): Engine[] {
+  if (b.kind === 'matrix') return enginesOf(b.inner);
+  return b.kind === 'second-order' ? [b.outer, b.inner] : [b];
 }
 
 export class Preparation {
@@ -90,7 +94,7 @@ export class Preparation {
   constructor(
     readonly operator: string,
     readonly f: AnyFunction | InPlace,
-    readonly backend: Backend,
+    readonly backend: AnyBackend,
     x: unknown,
     contexts: readonly unknown[],
     options: { inPlace?: boolean } = {},
@@ -176,11 +180,14 @@ export class Preparation {
   /**
    * Runs `body` with f over leaves. A journal spans the body: each evaluation of f after the
    * first starts from the buffer state the call began with, and afterwards the buffers hold
-   * what the first evaluation (at x) left.
+   * what the first evaluation (at x) left — or, with `restore`, the state the call began with
+   * (f is looked at, not evaluated: sparsity detection).
    */
-  run<R>(contexts: readonly unknown[], body: (f: LeafFn) => R): R {
+  run<R>(contexts: readonly unknown[], body: (f: LeafFn) => R, restore = false): R {
     this.y?.fill(0);
     const journal = openJournal();
+    // An empty first evaluation: every real one restores the starting state, and so does close().
+    if (restore) journal.beginEvaluation();
     const ctx = contextValues(contexts as readonly Context[], this.caches);
     const f = this.f;
     const y = this.y;

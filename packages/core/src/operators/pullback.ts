@@ -1,11 +1,12 @@
 import type { Context } from '../context.js';
-import type { Backend } from '../engine.js';
+import type { AnyBackend } from '../engine.js';
 import { flattenLike } from '../pytree.js';
 import { pullbackValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
 import {
   type AnyFn,
   type InputLike,
+  type Out,
   type OutputOf,
   type ValidTree,
   type Widen,
@@ -14,12 +15,12 @@ import {
 } from './types.js';
 
 export interface PreparedPullback<X, F, Cs extends readonly Context[]> {
-  pullback(x: InputLike<X>, cotangents: readonly OutputOf<F>[], ...contexts: Cs): Widen<X>[];
+  pullback(x: InputLike<X>, cotangents: readonly OutputOf<F>[], ...contexts: Cs): Out<X, Cs, Widen<X>[]>;
   valueAndPullback(
     x: InputLike<X>,
     cotangents: readonly OutputOf<F>[],
     ...contexts: Cs
-  ): [OutputOf<F>, Widen<X>[]];
+  ): Out<X, Cs, [OutputOf<F>, Widen<X>[]]>;
   /** Writes J(x)ᵀ·cᵢ into `outs[i]` (each shaped like x) and returns `outs`. */
   pullbackInto(
     outs: InputLike<X>[],
@@ -38,7 +39,7 @@ export interface PreparedPullback<X, F, Cs extends readonly Context[]> {
 /** Prepares vector-Jacobian products J(x)ᵀ·c for a batch of cotangents c (each shaped like f's output). */
 export function preparePullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   cotangents: readonly OutputOf<F>[],
   ...contexts: Cs
@@ -66,10 +67,11 @@ export function preparePullback<X, Cs extends readonly Context[], F extends AnyF
     return outs as Widen<X>[];
   };
   return {
-    pullback: (x, c, ...ctx) => compute(x, c, ctx).results.map((r) => resultTree(prep.xDef, r)),
+    pullback: (x, c, ...ctx) =>
+      compute(x, c, ctx).results.map((r) => resultTree(prep.xDef, r)) as Out<X, Cs, Widen<X>[]>,
     valueAndPullback: (x, c, ...ctx) => {
       const r = compute(x, c, ctx);
-      return [r.y, r.results.map((d) => resultTree(prep.xDef, d))];
+      return [r.y, r.results.map((d) => resultTree(prep.xDef, d))] as Out<X, Cs, [OutputOf<F>, Widen<X>[]]>;
     },
     pullbackInto: (outs, x, c, ...ctx) => into(outs, compute(x, c, ctx).results),
     valueAndPullbackInto: (outs, x, c, ...ctx) => {
@@ -82,29 +84,37 @@ export function preparePullback<X, Cs extends readonly Context[], F extends AnyF
 /** J(x)ᵀ·c for each cotangent c of the batch (each shaped like f's output); results shaped like x. */
 export function pullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   cotangents: readonly OutputOf<F>[],
   ...contexts: Cs
-): Widen<X>[] {
-  return preparePullback(f, backend, x, cotangents, ...contexts).pullback(x, cotangents, ...contexts);
+): Out<X, Cs, Widen<X>[]> {
+  return preparePullback<X, Cs, F>(f, backend, x, cotangents, ...contexts).pullback(
+    x,
+    cotangents,
+    ...contexts,
+  );
 }
 
 /** [f(x), [J(x)ᵀ·c for each c]]. */
 export function valueAndPullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   cotangents: readonly OutputOf<F>[],
   ...contexts: Cs
-): [OutputOf<F>, Widen<X>[]] {
-  return preparePullback(f, backend, x, cotangents, ...contexts).valueAndPullback(x, cotangents, ...contexts);
+): Out<X, Cs, [OutputOf<F>, Widen<X>[]]> {
+  return preparePullback<X, Cs, F>(f, backend, x, cotangents, ...contexts).valueAndPullback(
+    x,
+    cotangents,
+    ...contexts,
+  );
 }
 
 export function pullbackInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   outs: X[],
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   cotangents: readonly OutputOf<F>[],
   ...contexts: Cs

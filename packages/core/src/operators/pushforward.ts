@@ -1,11 +1,12 @@
 import type { Context } from '../context.js';
-import type { Backend } from '../engine.js';
+import type { AnyBackend } from '../engine.js';
 import { flattenLike } from '../pytree.js';
 import { pushforwardValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
 import {
   type AnyFn,
   type InputLike,
+  type Out,
   type OutputOf,
   type ValidTree,
   checkSeeds,
@@ -13,12 +14,12 @@ import {
 } from './types.js';
 
 export interface PreparedPushforward<X, F, Cs extends readonly Context[]> {
-  pushforward(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): OutputOf<F>[];
+  pushforward(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): Out<X, Cs, OutputOf<F>[]>;
   valueAndPushforward(
     x: InputLike<X>,
     tangents: readonly InputLike<X>[],
     ...contexts: Cs
-  ): [OutputOf<F>, OutputOf<F>[]];
+  ): Out<X, Cs, [OutputOf<F>, OutputOf<F>[]]>;
   /** Writes J·tᵢ into `outs[i]` and returns `outs`. */
   pushforwardInto(
     outs: OutputOf<F>[],
@@ -37,7 +38,7 @@ export interface PreparedPushforward<X, F, Cs extends readonly Context[]> {
 /** Prepares Jacobian-vector products J(x)·t for a batch of tangents t (each shaped like x). */
 export function preparePushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
@@ -58,10 +59,15 @@ export function preparePushforward<X, Cs extends readonly Context[], F extends A
     return outs;
   };
   return {
-    pushforward: (x, t, ...c) => compute(x, t, c).results.map((r) => resultTree(prep.yDef!, r)),
+    pushforward: (x, t, ...c) =>
+      compute(x, t, c).results.map((r) => resultTree(prep.yDef!, r)) as Out<X, Cs, OutputOf<F>[]>,
     valueAndPushforward: (x, t, ...c) => {
       const r = compute(x, t, c);
-      return [r.y, r.results.map((d) => resultTree(prep.yDef!, d))];
+      return [r.y, r.results.map((d) => resultTree(prep.yDef!, d))] as Out<
+        X,
+        Cs,
+        [OutputOf<F>, OutputOf<F>[]]
+      >;
     },
     pushforwardInto: (outs, x, t, ...c) => into(outs, compute(x, t, c).results),
     valueAndPushforwardInto: (outs, x, t, ...c) => {
@@ -74,23 +80,27 @@ export function preparePushforward<X, Cs extends readonly Context[], F extends A
 /** J(x)·t for each tangent t of the batch (each shaped like x); results shaped like f's output. */
 export function pushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
-): OutputOf<F>[] {
-  return preparePushforward(f, backend, x, tangents, ...contexts).pushforward(x, tangents, ...contexts);
+): Out<X, Cs, OutputOf<F>[]> {
+  return preparePushforward<X, Cs, F>(f, backend, x, tangents, ...contexts).pushforward(
+    x,
+    tangents,
+    ...contexts,
+  );
 }
 
 /** [f(x), [J(x)·t for each t]]. */
 export function valueAndPushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs
-): [OutputOf<F>, OutputOf<F>[]] {
-  return preparePushforward(f, backend, x, tangents, ...contexts).valueAndPushforward(
+): Out<X, Cs, [OutputOf<F>, OutputOf<F>[]]> {
+  return preparePushforward<X, Cs, F>(f, backend, x, tangents, ...contexts).valueAndPushforward(
     x,
     tangents,
     ...contexts,
@@ -100,7 +110,7 @@ export function valueAndPushforward<X, Cs extends readonly Context[], F extends 
 export function pushforwardInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   outs: OutputOf<F>[],
   f: F,
-  backend: Backend,
+  backend: AnyBackend,
   x: X & ValidTree<X>,
   tangents: readonly X[],
   ...contexts: Cs

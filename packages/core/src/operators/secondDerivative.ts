@@ -1,34 +1,44 @@
 import type { Context } from '../context.js';
-import type { Backend, LeafFn } from '../engine.js';
-import { type Value, primalValue } from '../trace.js';
+import type { AnyBackend, LeafFn } from '../engine.js';
+import { type Value, primalSince, traceMark } from '../trace.js';
 import { pairOf, pushforwardValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
-import { type Fn, type Result, checkScalarInput } from './types.js';
+import { type Fn, type InputLike, type Out, type Result, checkScalarInput } from './types.js';
 
-export interface PreparedSecondDerivative<Y, Cs extends readonly Context[]> {
-  secondDerivative(x: number, ...contexts: Cs): Result<Y>;
-  valueDerivativeAndSecondDerivative(x: number, ...contexts: Cs): [Result<Y>, Result<Y>, Result<Y>];
+export interface PreparedSecondDerivative<
+  Y,
+  Cs extends readonly Context[],
+  X extends number | Value = number,
+> {
+  secondDerivative(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, Result<Y>>;
+  valueDerivativeAndSecondDerivative(
+    x: InputLike<X>,
+    ...contexts: Cs
+  ): Out<X, Cs, [Result<Y>, Result<Y>, Result<Y>]>;
   secondDerivativeInto(out: Result<Y>, x: number, ...contexts: Cs): Result<Y>;
 }
 
 /** Prepares f''(x) for a scalar x: the outer engine differentiates the inner engine's derivative. */
-export function prepareSecondDerivative<Cs extends readonly Context[], Y>(
+export function prepareSecondDerivative<Cs extends readonly Context[], Y, X extends number | Value = number>(
   f: Fn<number, Cs, Y>,
-  backend: Backend,
-  x: number | Value,
+  backend: AnyBackend,
+  x: X,
   ...contexts: Cs
-): PreparedSecondDerivative<Y, Cs> {
+): PreparedSecondDerivative<Y, Cs, X> {
   const prep = new Preparation('secondDerivative', f, backend, x, contexts);
   checkScalarInput('secondDerivative', prep.xDef);
   const { outer, inner } = pairOf(backend);
-  const compute = (x: number, contexts: Cs) => {
+  const compute = (x: unknown, contexts: Cs) => {
     const xs = prep.check(x, contexts);
     const innerKey = {};
+    // Results go exactly one level down: the traces begun here are removed, the caller's kept.
+    const mark = traceMark();
+    const down = (v: Value) => primalSince(v, mark);
     let first: { y: Value[]; d: Value[] } | null = null;
     const r = prep.run(contexts, (fn) => {
       const d: LeafFn = (x) => {
         const r = pushforwardValues(inner, fn, x, [[1]], innerKey);
-        first ??= { y: r.ys.map(primalValue), d: r.results[0]!.map(primalValue) };
+        first ??= { y: r.ys.map(down), d: r.results[0]!.map(down) };
         return r.results[0]!;
       };
       return pushforwardValues(outer, d, xs, [[1]], prep.key);
@@ -42,7 +52,11 @@ export function prepareSecondDerivative<Cs extends readonly Context[], Y>(
     },
     valueDerivativeAndSecondDerivative: (x, ...c) => {
       const r = compute(x, c);
-      return [resultTree(prep.yDef!, r.y), resultTree(prep.yDef!, r.d), resultTree(prep.yDef!, r.d2)];
+      return [resultTree(prep.yDef!, r.y), resultTree(prep.yDef!, r.d), resultTree(prep.yDef!, r.d2)] as Out<
+        X,
+        Cs,
+        [Result<Y>, Result<Y>, Result<Y>]
+      >;
     },
     secondDerivativeInto: (out, x, ...c) => {
       const r = compute(x, c);
@@ -53,24 +67,28 @@ export function prepareSecondDerivative<Cs extends readonly Context[], Y>(
 }
 
 /** f''(x) for a scalar x, shaped like f's output. */
-export function secondDerivative<Cs extends readonly Context[], Y>(
+export function secondDerivative<Cs extends readonly Context[], Y, X extends number | Value = number>(
   f: Fn<number, Cs, Y>,
-  backend: Backend,
-  x: number | Value,
+  backend: AnyBackend,
+  x: X,
   ...contexts: Cs
-): Result<Y> {
-  return prepareSecondDerivative(f, backend, x, ...contexts).secondDerivative(x as number, ...contexts);
+): Out<X, Cs, Result<Y>> {
+  return prepareSecondDerivative<Cs, Y, X>(f, backend, x, ...contexts).secondDerivative(x, ...contexts);
 }
 
 /** [f(x), f'(x), f''(x)]. */
-export function valueDerivativeAndSecondDerivative<Cs extends readonly Context[], Y>(
+export function valueDerivativeAndSecondDerivative<
+  Cs extends readonly Context[],
+  Y,
+  X extends number | Value = number,
+>(
   f: Fn<number, Cs, Y>,
-  backend: Backend,
-  x: number | Value,
+  backend: AnyBackend,
+  x: X,
   ...contexts: Cs
-): [Result<Y>, Result<Y>, Result<Y>] {
-  return prepareSecondDerivative(f, backend, x, ...contexts).valueDerivativeAndSecondDerivative(
-    x as number,
+): Out<X, Cs, [Result<Y>, Result<Y>, Result<Y>]> {
+  return prepareSecondDerivative<Cs, Y, X>(f, backend, x, ...contexts).valueDerivativeAndSecondDerivative(
+    x,
     ...contexts,
   );
 }
@@ -78,7 +96,7 @@ export function valueDerivativeAndSecondDerivative<Cs extends readonly Context[]
 export function secondDerivativeInto<Cs extends readonly Context[], Y>(
   out: Result<Y>,
   f: Fn<number, Cs, Y>,
-  backend: Backend,
+  backend: AnyBackend,
   x: number,
   ...contexts: Cs
 ): Result<Y> {

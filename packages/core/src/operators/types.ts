@@ -1,5 +1,5 @@
 import type { Context, ContextValues } from '../context.js';
-import type { Engine, SecondOrder } from '../engine.js';
+import type { AnyBackend, Engine } from '../engine.js';
 import { InvalidInputError } from '../errors.js';
 import type { Tree, TreeDef } from '../pytree.js';
 import type { Tracer, Value } from '../trace.js';
@@ -52,14 +52,65 @@ export type ValidTree<X> = X extends Value
 /** What a prepared call accepts where it was prepared with an X. */
 export type InputLike<X> = X | Widen<X>;
 
+/**
+ * True when a value of type T (an input, or a constant's data) can hold a value of an outer
+ * differentiation: a `Value` or a `Tracer` somewhere in it. `unknown` and `any` count as plain.
+ */
+export type MayBeTraced<T> = 0 extends 1 & T
+  ? false
+  : unknown extends T
+    ? false
+    : Tracer extends T
+      ? true
+      : [T] extends [Tracer]
+        ? true
+        : T extends Plain | string | boolean | bigint | symbol | null | undefined
+          ? false
+          : T extends (...args: never[]) => unknown
+            ? false
+            : T extends object
+              ? true extends { [K in keyof T]-?: MayBeTraced<T[K]> }[keyof T]
+                ? true
+                : false
+              : false;
+
+/** True when a call's x or one of its constants can hold a value of an outer differentiation. */
+export type Nested<X, Cs extends readonly Context[]> = MayBeTraced<X> extends true
+  ? true
+  : true extends {
+        [K in keyof Cs]: Cs[K] extends { readonly kind: 'constant'; readonly value: infer T }
+          ? MayBeTraced<T>
+          : false;
+      }[number]
+    ? true
+    : false;
+
+/** A result type with every plain leaf widened to `Value`: what a nested operator returns. */
+export type AsTraced<R> = R extends Plain | Tracer
+  ? Value
+  : R extends object
+    ? { [K in keyof R]: AsTraced<R[K]> }
+    : R;
+
+/**
+ * The type of a result R of an operator called with x of type X and contexts Cs: R itself, or,
+ * when the call is nested inside an outer differentiation (x or a constant is traced), R with
+ * `Value` leaves — the results are then traced by the outer differentiation (exactly one level
+ * down). A call whose f reaches a traced value only through a closure returns traced results
+ * typed as plain ones: pass them to the functions of `@diffint/core/math` (a JS-number use of
+ * one throws `TracedValueError`), or pass the outer value as a `constant()` to type them.
+ */
+export type Out<X, Cs extends readonly Context[], R> = Nested<X, Cs> extends true ? AsTraced<R> : R;
+
 /** f(x, ...contexts) for an input of type X and contexts Cs. */
 export type Fn<X, Cs extends readonly Context[], Y = unknown> = (
   x: Traced<X>,
   ...contexts: ContextValues<Cs>
 ) => Y;
 
-/** The engine a first-order operator uses: the inner one of a second-order pair. */
-export function firstOrder(backend: Engine | SecondOrder): Engine {
+/** The engine a first-order operator uses: the inner one of a second-order pair (or of a matrix backend). */
+export function firstOrder(backend: AnyBackend): Engine {
+  if (backend.kind === 'matrix') return firstOrder(backend.inner);
   return backend.kind === 'second-order' ? backend.inner : backend;
 }
 

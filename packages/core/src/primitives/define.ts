@@ -18,7 +18,7 @@ export type NoParams = Record<never, never>;
 
 /**
  * An elementwise unary primitive whose derivative is `dydx(x, y)` (y the output): both rules
- * multiply by it. `dydx` is portable math, so the rules differentiate again. `scalar` computes
+ * multiply by it, with a strong zero (`mulNoNan`: a zero (co)tangent contributes exactly zero). `dydx` is portable math, so the rules differentiate again. `scalar` computes
  * f and its derivative on a plain number (null for a piecewise-constant op, whose `dydx` is null).
  */
 export function defineUnary<N extends NamesWithNoParams>(
@@ -32,8 +32,8 @@ export function defineUnary<N extends NamesWithNoParams>(
     name,
     impl: ([x]) => unaryKernel(x!, f, loop),
     shape: ([s]) => s!,
-    jvp: ([t], [x], y) => (dydx === null || t == null ? null : m.mul(t, dydx(x!, y))),
-    vjp: (ct, [x], y) => [dydx === null ? null : m.mul(ct, dydx(x!, y))],
+    jvp: ([t], [x], y) => (dydx === null || t == null ? null : m.mulNoNan(t, dydx(x!, y))),
+    vjp: (ct, [x], y) => [dydx === null ? null : m.mulNoNan(ct, dydx(x!, y))],
     scalar: scalarRule(f, scalar),
   } as Primitive<N>;
 }
@@ -67,16 +67,16 @@ export function defineBinary<N extends NamesWithNoParams>(
     shape: ([sa, sb]) => broadcastShapes(name, sa!, sb!),
     jvp: ([ta, tb], [a, b], y) => {
       let t: Tangent = null;
-      if (ta != null && da !== null) t = m.mul(ta, da(a!, b!, y));
+      if (ta != null && da !== null) t = m.mulNoNan(ta, da(a!, b!, y));
       if (tb != null && db !== null) {
-        const tbTerm = m.mul(tb, db(a!, b!, y));
+        const tbTerm = m.mulNoNan(tb, db(a!, b!, y));
         t = t === null ? tbTerm : m.add(t, tbTerm);
       }
       return t === null ? null : toShapeOf(t, y);
     },
     vjp: (ct, [a, b], y, _p, needs) => [
-      needs[0] && da !== null ? toArgShape(m.mul(ct, da(a!, b!, y)), a!) : null,
-      needs[1] && db !== null ? toArgShape(m.mul(ct, db(a!, b!, y)), b!) : null,
+      needs[0] && da !== null ? toArgShape(m.mulNoNan(ct, da(a!, b!, y)), a!) : null,
+      needs[1] && db !== null ? toArgShape(m.mulNoNan(ct, db(a!, b!, y)), b!) : null,
     ],
     scalar: scalarRule(f, scalar),
   } as Primitive<N>;

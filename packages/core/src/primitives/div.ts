@@ -28,13 +28,19 @@ export const div: Primitive<'div'> = {
   name: 'div',
   impl: ([a, b]) => binaryKernel('div', a!, b!, (x, y) => x / y, divLoop),
   shape: ([sa, sb]) => broadcastShapes('div', sa!, sb!),
+  // ∂/∂a = 1/b and ∂/∂b = -y/b, each multiplied with a strong zero (0/0 would be NaN).
   jvp: ([ta, tb], [, b], y) => {
-    const num = ta == null ? m.neg(m.mul(tb!, y)) : tb == null ? ta : m.sub(ta, m.mul(tb, y));
-    return toShapeOf(m.div(num, b!), y);
+    const inv = m.div(1, b!);
+    const da = ta == null ? null : m.mulNoNan(ta, inv);
+    const db = tb == null ? null : m.mulNoNan(tb, m.neg(m.mul(y, inv)));
+    return toShapeOf(da === null ? db! : db === null ? da : m.add(da, db), y);
   },
   vjp: (ct, [a, b], y, _p, needs) => {
-    const ctb = m.div(ct, b!);
-    return [needs[0] ? toArgShape(ctb, a!) : null, needs[1] ? toArgShape(m.neg(m.mul(ctb, y)), b!) : null];
+    const inv = m.div(1, b!);
+    return [
+      needs[0] ? toArgShape(m.mulNoNan(ct, inv), a!) : null,
+      needs[1] ? toArgShape(m.mulNoNan(ct, m.neg(m.mul(y, inv))), b!) : null,
+    ];
   },
   scalar,
 };

@@ -14,9 +14,11 @@ import { less } from './less.js';
 import { lessEqual } from './lessEqual.js';
 import { log } from './log.js';
 import { matmul } from './matmul.js';
+import { matmulNoNan } from './matmulNoNan.js';
 import { maximum } from './maximum.js';
 import { minimum } from './minimum.js';
 import { mul } from './mul.js';
+import { mulNoNan } from './mulNoNan.js';
 import { neg } from './neg.js';
 import { pad } from './pad.js';
 import { pow } from './pow.js';
@@ -50,9 +52,11 @@ import './less.js';
 import './lessEqual.js';
 import './log.js';
 import './matmul.js';
+import './matmulNoNan.js';
 import './maximum.js';
 import './minimum.js';
 import './mul.js';
+import './mulNoNan.js';
 import './neg.js';
 import './pad.js';
 import './pow.js';
@@ -85,9 +89,11 @@ export const primitives: { readonly [N in PrimitiveName]: Primitive<N> } = {
   lessEqual,
   log,
   matmul,
+  matmulNoNan,
   maximum,
   minimum,
   mul,
+  mulNoNan,
   neg,
   pad,
   pow,

@@ -28,13 +28,14 @@ export const matmul: Primitive<'matmul'> = {
     }
     return [sa![0]!, sb![1]!];
   },
+  // The rules apply the Jacobian with a strong zero (a zero (co)tangent contributes exactly zero).
   jvp: ([ta, tb], [a, b]) => {
-    if (ta == null) return m.matmul(a!, tb!);
-    if (tb == null) return m.matmul(ta, b!);
-    return m.add(m.matmul(ta, b!), m.matmul(a!, tb));
+    if (ta == null) return m.matmulNoNan(a!, tb!);
+    if (tb == null) return m.matmulNoNan(ta, b!);
+    return m.add(m.matmulNoNan(ta, b!), m.matmulNoNan(a!, tb));
   },
   vjp: (ct, [a, b], _y, _p, needs) => [
-    needs[0] ? m.matmul(ct, m.transpose(b!)) : null,
-    needs[1] ? m.matmul(m.transpose(a!), ct) : null,
+    needs[0] ? m.matmulNoNan(ct, m.transpose(b!)) : null,
+    needs[1] ? m.matmulNoNan(m.transpose(a!), ct) : null,
   ],
 };

@@ -7,15 +7,18 @@ declare module '../primitive.js' {
   }
 }
 
-/** max(a, b) elementwise; at a tie the derivative goes to a. */
+/**
+ * max(a, b) elementwise. At a tie each argument gets half the derivative: the average of the
+ * one-sided derivatives, which is what central differences give (so relu′(0) = ½).
+ */
 export const maximum = defineBinary(
   'maximum',
   (x, y) => (x >= y || Number.isNaN(x) ? x : y),
-  (a, b) => m.greaterEqual(a, b),
-  (a, b) => m.less(a, b),
+  (a, b) => m.add(m.greater(a, b), m.mul(0.5, m.equal(a, b))),
+  (a, b) => m.add(m.less(a, b), m.mul(0.5, m.equal(a, b))),
   (a, b, out) => {
     out[0] = a >= b || Number.isNaN(a) ? a : b;
-    out[1] = a >= b ? 1 : 0;
-    out[2] = a < b ? 1 : 0;
+    out[1] = a > b ? 1 : a === b ? 0.5 : 0;
+    out[2] = a < b ? 1 : a === b ? 0.5 : 0;
   },
 );

@@ -28,12 +28,17 @@ export const mul: Primitive<'mul'> = {
   impl: ([a, b]) => binaryKernel('mul', a!, b!, (x, y) => x * y, mulLoop),
   shape: ([sa, sb]) => broadcastShapes('mul', sa!, sb!),
   jvp: ([ta, tb], [a, b], y) => {
-    const t = ta == null ? m.mul(a!, tb!) : tb == null ? m.mul(ta, b!) : m.add(m.mul(ta, b!), m.mul(a!, tb));
+    const t =
+      ta == null
+        ? m.mulNoNan(a!, tb!)
+        : tb == null
+          ? m.mulNoNan(ta, b!)
+          : m.add(m.mulNoNan(ta, b!), m.mulNoNan(a!, tb));
     return toShapeOf(t, y);
   },
   vjp: (ct, [a, b], _y, _p, needs) => [
-    needs[0] ? toArgShape(m.mul(ct, b!), a!) : null,
-    needs[1] ? toArgShape(m.mul(ct, a!), b!) : null,
+    needs[0] ? toArgShape(m.mulNoNan(ct, b!), a!) : null,
+    needs[1] ? toArgShape(m.mulNoNan(ct, a!), b!) : null,
   ],
   scalar,
 };

@@ -1,0 +1,11 @@
+/** The IR and its transformations (see packages/core/README.md, "Execution"). */
+export { type Eqn, type Program, ProgramBuilder, formatProgram } from './program.js';
+export { NotStageableError, StagedTracer, StagingTrace } from './stage.js';
+export { interpret } from './interpret.js';
+export { type Backward, type BackwardSource, backwardProgram } from './vjp.js';
+export { type CompileOptions, type Compiled, codegenAvailable, compile } from './compile.js';
+export { hashProgram, sameProgram } from './signature.js';
+export { elementwise, isCheap, kernelOnly, structural } from './lowering.js';
+export { schedule, withoutDeadCode } from './schedule.js';
+export { InputKind, Recording } from './deferred.js';
+export { ProgramCache } from './cache.js';

@@ -1,0 +1,269 @@
+/**
+ * The sparsity facts of every primitive, stated once. Elementwise primitives are classified
+ * (is each first derivative zero everywhere? is the op linear in each argument, so that its
+ * second derivatives vanish?) and their rules follow from the classification; structural
+ * primitives (moves, sums, products) state which input elements each output element reads.
+ * A primitive missing here is refused at detection, and a test names every one.
+ */
+import type { Shape } from '@diffint/core';
+import type { PrimitiveName, PrimitiveParams } from '@diffint/core/engine';
+import {
+  type Operand,
+  type RuleContext,
+  type Sets,
+  broadcastMap,
+  gAt,
+  gather,
+  hAt,
+  hUnion,
+  sizeOfShape,
+} from './operand.js';
+import {
+  type IndexSet,
+  type PairSet,
+  crossPairs,
+  emptyPairs,
+  emptySet,
+  selfPairs,
+  union,
+  unionMany,
+  unionManyPairs,
+  unionPairs,
+} from './sets.js';
+
+/** f(x) elementwise: `d1` — f′ is not identically zero; `d2` — f″ is not identically zero. */
+export interface UnaryClass {
+  readonly kind: 'unary';
+  readonly d1: boolean;
+  readonly d2: boolean;
+}
+
+/** f(a, b) elementwise: which first and second partial derivatives are not identically zero. */
+export interface BinaryClass {
+  readonly kind: 'binary';
+  readonly da: boolean;
+  readonly db: boolean;
+  readonly daa: boolean;
+  readonly dbb: boolean;
+  readonly dab: boolean;
+}
+
+/** A structural primitive: computes the output's sets from the arguments' sets. */
+export interface StructuralRule<N extends PrimitiveName> {
+  readonly kind: 'structural';
+  apply(args: readonly Operand[], params: PrimitiveParams[N], out: Shape, ctx: RuleContext): Sets;
+}
+
+export type SparsityRule<N extends PrimitiveName = PrimitiveName> =
+  | UnaryClass
+  | BinaryClass
+  | StructuralRule<N>;
+
+const unary = (d1: boolean, d2: boolean): UnaryClass => ({ kind: 'unary', d1, d2 });
+/** Nonlinear with non-vanishing first and second derivatives. */
+const smooth = unary(true, true);
+/** Piecewise linear: a first derivative, no second. */
+const piecewiseLinear = unary(true, false);
+const constantUnary = unary(false, false);
+
+type Partials = Partial<Omit<BinaryClass, 'kind'>>;
+const binary = (p: Partials): BinaryClass => ({
+  kind: 'binary',
+  da: p.da ?? false,
+  db: p.db ?? false,
+  daa: p.daa ?? false,
+  dbb: p.dbb ?? false,
+  dab: p.dab ?? false,
+});
+const linearBinary = binary({ da: true, db: true });
+const comparison = binary({});
+
+function structural<N extends PrimitiveName>(apply: StructuralRule<N>['apply']): StructuralRule<N> {
+  return { kind: 'structural', apply };
+}
+
+/** Each output element reads the argument elements of `map` (one per output element). */
+const moved = <N extends PrimitiveName>(
+  map: (arg: Shape, params: PrimitiveParams[N], out: Shape) => Int32Array | null,
+) => structural<N>(([a], params, out, ctx) => gather(a!, map(a!.shape, params, out), sizeOfShape(out), ctx));
+
+export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } = {
+  abs: piecewiseLinear,
+  cos: smooth,
+  exp: smooth,
+  log: smooth,
+  neg: unary(true, false),
+  sigmoid: smooth,
+  sign: constantUnary,
+  sin: smooth,
+  sqrt: smooth,
+  square: smooth,
+  tan: smooth,
+  tanh: smooth,
+
+  add: linearBinary,
+  sub: linearBinary,
+  mul: binary({ da: true, db: true, dab: true }),
+  mulNoNan: binary({ da: true, db: true, dab: true }),
+  div: binary({ da: true, db: true, dab: true, dbb: true }),
+  pow: binary({ da: true, db: true, daa: true, dbb: true, dab: true }),
+  maximum: linearBinary,
+  minimum: linearBinary,
+  greater: comparison,
+  greaterEqual: comparison,
+  less: comparison,
+  lessEqual: comparison,
+  equal: comparison,
+
+  where: structural(([, a, b], _p, out, ctx) => {
+    // Global: either branch may be selected at some x, so both count; the condition has no derivative.
+    const size = sizeOfShape(out);
+    const ma = broadcastMap(a!.shape, out);
+    const mb = broadcastMap(b!.shape, out);
+    const g = new Array<IndexSet>(size);
+    const h = ctx.second ? new Array<PairSet>(size) : null;
+    for (let k = 0; k < size; k++) {
+      const ia = ma === null ? k : ma[k]!;
+      const ib = mb === null ? k : mb[k]!;
+      g[k] = union(gAt(a!, ia), gAt(b!, ib));
+      if (h !== null) h[k] = unionPairs(hAt(a!, ia), hAt(b!, ib));
+    }
+    return { g, h };
+  }),
+
+  reshape: moved(() => null),
+  broadcastTo: moved((arg, _p, out) => broadcastMap(arg, out)),
+  transpose: moved((arg) => {
+    const [rows, cols] = [arg[0]!, arg[1]!];
+    const map = new Int32Array(rows * cols);
+    for (let i = 0; i < cols; i++) for (let j = 0; j < rows; j++) map[i * rows + j] = j * cols + i;
+    return map;
+  }),
+  slice: moved<'slice'>((arg, { start, end }) => {
+    const row = sizeOfShape(arg.slice(1));
+    const map = new Int32Array((end - start) * row);
+    for (let k = 0; k < map.length; k++) map[k] = start * row + k;
+    return map;
+  }),
+  pad: moved<'pad'>((arg, { before, after }) => {
+    const row = sizeOfShape(arg.slice(1));
+    const inner = arg[0]! * row;
+    const map = new Int32Array((before + after) * row + inner).fill(-1);
+    for (let k = 0; k < inner; k++) map[before * row + k] = k;
+    return map;
+  }),
+  concat: structural((parts, _p, out, ctx) => {
+    const g: IndexSet[] = [];
+    const h: PairSet[] | null = ctx.second ? [] : null;
+    for (const p of parts) {
+      const s = gather(p, null, sizeOfShape(p.shape), ctx);
+      for (const x of s.g) g.push(x);
+      if (h !== null) for (const x of s.h!) h.push(x);
+    }
+    if (g.length !== sizeOfShape(out)) throw new Error('concat: sizes do not add up');
+    return { g, h };
+  }),
+  sum: structural<'sum'>(([a], { axis }, out, ctx) => {
+    const size = sizeOfShape(a!.shape);
+    if (axis === null) return reduce(a!, [Int32Array.from({ length: size }, (_, k) => k)], ctx);
+    const outer = sizeOfShape(a!.shape.slice(0, axis));
+    const len = a!.shape[axis]!;
+    const inner = sizeOfShape(a!.shape.slice(axis + 1));
+    const groups: Int32Array[] = [];
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const grp = new Int32Array(len);
+        for (let l = 0; l < len; l++) grp[l] = (o * len + l) * inner + i;
+        groups.push(grp);
+      }
+    }
+    if (groups.length !== sizeOfShape(out)) throw new Error('sum: sizes do not add up');
+    return reduce(a!, groups, ctx);
+  }),
+  matmul: structural(([a, b], _p, out, ctx) => matmulSets(a!, b!, out, ctx)),
+  matmulNoNan: structural(([a, b], _p, out, ctx) => matmulSets(a!, b!, out, ctx)),
+};
+
+/** Each output element is a sum (linear) of the argument elements of one group. */
+function reduce(a: Operand, groups: readonly Int32Array[], ctx: RuleContext): Sets {
+  const g = groups.map((grp) => (a.g === null ? emptySet : unionMany(Array.from(grp, (k) => a.g![k]!))));
+  const h = ctx.second
+    ? groups.map((grp) => (a.h === null ? emptyPairs : unionManyPairs(Array.from(grp, (k) => a.h![k]!))))
+    : null;
+  return { g, h };
+}
+
+/**
+ * out[i, j] = Σₗ a[i, l] b[l, j]: linear in each argument, bilinear across them. A constant
+ * factor counts as dense — the pattern holds whatever values the constant takes later.
+ */
+function matmulSets(a: Operand, b: Operand, out: Shape, ctx: RuleContext): Sets {
+  const [rows, cols] = [out[0]!, out[1]!];
+  const inner = a.shape[1]!;
+  const g = new Array<IndexSet>(rows * cols);
+  const h = ctx.second ? new Array<PairSet>(rows * cols) : null;
+  // Unions shared by every output element of a row (of a) or a column (of b).
+  const rowG = (i: number) => unionMany(Array.from({ length: inner }, (_, l) => gAt(a, i * inner + l)));
+  const colG = (j: number) => unionMany(Array.from({ length: inner }, (_, l) => gAt(b, l * cols + j)));
+  const rowH = (i: number) => unionManyPairs(Array.from({ length: inner }, (_, l) => hAt(a, i * inner + l)));
+  const colH = (j: number) => unionManyPairs(Array.from({ length: inner }, (_, l) => hAt(b, l * cols + j)));
+  const rg = Array.from({ length: rows }, (_, i) => rowG(i));
+  const cg = Array.from({ length: cols }, (_, j) => colG(j));
+  const rh = h === null ? [] : Array.from({ length: rows }, (_, i) => rowH(i));
+  const ch = h === null ? [] : Array.from({ length: cols }, (_, j) => colH(j));
+  const bothTraced = a.g !== null && b.g !== null;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const k = i * cols + j;
+      g[k] = union(rg[i]!, cg[j]!);
+      if (h === null) continue;
+      let cross: PairSet = emptyPairs;
+      if (bothTraced) {
+        const parts: PairSet[] = [];
+        for (let l = 0; l < inner; l++)
+          parts.push(crossPairs(gAt(a, i * inner + l), gAt(b, l * cols + j), ctx.n));
+        cross = unionManyPairs(parts);
+      }
+      h[k] = hUnion([rh[i]!, ch[j]!], cross);
+    }
+  }
+  return { g, h };
+}
+
+/** The output sets of an elementwise unary primitive of class `c`. */
+export function applyUnary(c: UnaryClass, a: Operand, ctx: RuleContext): Sets {
+  const size = sizeOfShape(a.shape);
+  if (!c.d1)
+    return {
+      g: new Array<IndexSet>(size).fill(emptySet),
+      h: ctx.second ? new Array<PairSet>(size).fill(emptyPairs) : null,
+    };
+  const g = a.g === null ? new Array<IndexSet>(size).fill(emptySet) : a.g.slice();
+  if (!ctx.second) return { g, h: null };
+  const h = new Array<PairSet>(size);
+  for (let k = 0; k < size; k++) h[k] = c.d2 ? unionPairs(hAt(a, k), selfPairs(g[k]!, ctx.n)) : hAt(a, k);
+  return { g, h };
+}
+
+/** The output sets of an elementwise binary primitive of class `c`, with broadcasting. */
+export function applyBinary(c: BinaryClass, a: Operand, b: Operand, out: Shape, ctx: RuleContext): Sets {
+  const size = sizeOfShape(out);
+  const ma = broadcastMap(a.shape, out);
+  const mb = broadcastMap(b.shape, out);
+  const g = new Array<IndexSet>(size);
+  const h = ctx.second ? new Array<PairSet>(size) : null;
+  for (let k = 0; k < size; k++) {
+    const ia = ma === null ? k : ma[k]!;
+    const ib = mb === null ? k : mb[k]!;
+    const ga = gAt(a, ia);
+    const gb = gAt(b, ib);
+    g[k] = union(c.da ? ga : emptySet, c.db ? gb : emptySet);
+    if (h === null) continue;
+    let hk = unionPairs(c.da ? hAt(a, ia) : emptyPairs, c.db ? hAt(b, ib) : emptyPairs);
+    if (c.daa) hk = unionPairs(hk, selfPairs(ga, ctx.n));
+    if (c.dbb) hk = unionPairs(hk, selfPairs(gb, ctx.n));
+    if (c.dab) hk = unionPairs(hk, crossPairs(ga, gb, ctx.n));
+    h[k] = hk;
+  }
+  return { g, h };
+}

@@ -1,0 +1,183 @@
+/**
+ * The tape's trace. Elementwise ops on plain numbers (the scalar path) are recorded as their
+ * local partials in columns, computed at once, so scalar code allocates only the tracers it
+ * returns. Every other op (arrays, or values of an outer differentiation) is recorded as an
+ * equation of the IR and computed later: as compiled code at the end of f, or when something
+ * reads its value first.
+ */
+import {
+  type Primitive,
+  type PrimitiveName,
+  type PrimitiveParams,
+  type ScalarRule,
+  Trace,
+  Tracer,
+  type Value,
+  ir,
+  shapeOf,
+} from '@diffint/core/engine';
+import { Columns } from './memory.js';
+
+type Shape = readonly number[];
+
+const scalarShape: Shape = shapeOf(0);
+
+/** Where a scalar rule writes the output and partials of one op. */
+const scratch = new Float64Array(3);
+
+/**
+ * A value of the tape: a scalar slot (`slot` ≥ 0, a plain number in the columns) or a variable
+ * of the recorded program (`v` ≥ 0). Nothing of the op that made it is kept here, so a tracer
+ * the user drops dies young.
+ */
+export class TapeTracer extends Tracer {
+  constructor(
+    readonly trace: TapeTrace,
+    readonly shape: Shape,
+    readonly slot: number,
+    readonly v: number,
+  ) {
+    super();
+  }
+}
+
+export class TapeTrace extends Trace {
+  readonly engine = 'tape';
+  /** Scalar slots used: inputs, then records. */
+  slots = 0;
+  scalarRecords = 0;
+  columns: Columns;
+  readonly recording = new ir.Recording();
+  /** Per program input: the scalar slot it stands for, or -1. */
+  readonly inputSlots: number[] = [];
+  private readonly slotVars = new Map<number, number>();
+
+  /** `capacity`: the slots expected (the previous recording's count), so the columns rarely grow. */
+  constructor(capacity: number) {
+    super();
+    this.columns = new Columns(capacity);
+  }
+
+  /** An active input: a plain number becomes a scalar slot, anything else a program input. */
+  input(x: Value): TapeTracer {
+    if (typeof x === 'number') {
+      const s = this.next(0);
+      this.columns.numbers[s] = x;
+      return new TapeTracer(this, scalarShape, s, -1);
+    }
+    const shape = shapeOf(x);
+    this.inputSlots.push(-1);
+    return new TapeTracer(this, shape, -1, this.recording.input(ir.InputKind.Active, x, shape));
+  }
+
+  /** The program input index of an input tracer's variable (inputs come first). */
+  inputIndex(t: TapeTracer): number {
+    return this.recording.program.inputs.indexOf(t.v);
+  }
+
+  get records(): number {
+    return this.scalarRecords + this.recording.size;
+  }
+
+  process<N extends PrimitiveName>(
+    prim: Primitive<N>,
+    args: readonly Value[],
+    params: PrimitiveParams[N],
+  ): Value {
+    const rule = prim.scalar;
+    if (rule !== undefined && args.length <= 2) {
+      const t = this.scalarOp(rule, args[0]!, args[1]);
+      if (t !== null) return t;
+    }
+    const n = args.length;
+    const vars = new Array<number>(n);
+    const shapes = new Array<Shape>(n);
+    for (let i = 0; i < n; i++) {
+      const a = args[i]!;
+      if (a instanceof TapeTracer && a.trace === this) {
+        vars[i] = a.v >= 0 ? a.v : this.slotVar(a.slot);
+        shapes[i] = a.shape;
+      } else {
+        const s = shapeOf(a);
+        shapes[i] = s;
+        vars[i] = this.recording.constantInput(a, s);
+        this.inputSlots.push(-1);
+      }
+    }
+    const shape = prim.shape(shapes, params);
+    return new TapeTracer(this, shape, -1, this.recording.eqn(prim, vars, params, shape));
+  }
+
+  override processElementwise(prim: Primitive, a: Value, b: Value | undefined): Value | null {
+    const rule = prim.scalar;
+    return rule === undefined ? null : this.scalarOp(rule, a, b);
+  }
+
+  primal(t: Tracer): Value {
+    const tt = t as TapeTracer;
+    return tt.slot >= 0 ? this.columns.numbers[tt.slot]! : this.recording.valueOf(tt.v);
+  }
+
+  /** A scalar slot packs as its index, so a buffer can keep it without the tracer. */
+  override pack(t: Tracer): number {
+    return (t as TapeTracer).slot;
+  }
+
+  override unpack(id: number): Tracer {
+    return new TapeTracer(this, scalarShape, id, -1);
+  }
+
+  /** The program variable standing for a scalar slot (an active input of the program). */
+  private slotVar(slot: number): number {
+    let v = this.slotVars.get(slot);
+    if (v === undefined) {
+      v = this.recording.input(ir.InputKind.Active, this.columns.numbers[slot]!, scalarShape);
+      this.inputSlots.push(slot);
+      this.slotVars.set(slot, v);
+    }
+    return v;
+  }
+
+  /** Records an elementwise op on plain numbers or this trace's scalar slots; null otherwise. */
+  private scalarOp(rule: ScalarRule, x: Value, y: Value | undefined): TapeTracer | null {
+    let a: number;
+    let s0 = -1;
+    if (typeof x === 'number') a = x;
+    else if (x instanceof TapeTracer && x.trace === this && x.slot >= 0) {
+      s0 = x.slot;
+      a = this.columns.numbers[s0]!;
+    } else return null;
+    let b = 0;
+    let s1 = -1;
+    if (y !== undefined) {
+      if (typeof y === 'number') b = y;
+      else if (y instanceof TapeTracer && y.trace === this && y.slot >= 0) {
+        s1 = y.slot;
+        b = this.columns.numbers[s1]!;
+      } else return null;
+    }
+    rule.eval(a, b, scratch);
+    const s = this.next(1);
+    const c = this.columns;
+    c.numbers[s] = scratch[0]!;
+    const constant = rule.constant;
+    if (s0 >= 0 && !constant) {
+      c.arg0[s] = s0;
+      c.d0[s] = scratch[1]!;
+    } else c.arg0[s] = -1;
+    if (s1 >= 0 && !constant) {
+      c.arg1[s] = s1;
+      c.d1[s] = scratch[2]!;
+    } else c.arg1[s] = -1;
+    this.scalarRecords++;
+    return new TapeTracer(this, scalarShape, s, -1);
+  }
+
+  private next(isRecord: number): number {
+    const s = this.slots;
+    if (s === this.columns.capacity) this.columns = new Columns(2 * s, this.columns);
+    this.columns.isRecord[s] = isRecord;
+    this.slots = s + 1;
+    return s;
+  }
+}
