@@ -1,7 +1,7 @@
 /**
  * `pnpm conformance`: every adapter of the repository against every scenario. Prints the
  * backend × family × operator matrix, writes report.md and report.json next to this package's
- * package.json, and exits non-zero on any failure.
+ * package.json, and exits non-zero on any failure, or when an adapter fails to load.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,4 +33,9 @@ const here = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.u
 writeFileSync(here('report.md'), formatMarkdown(report));
 writeFileSync(here('report.json'), formatJson(report));
 process.stdout.write(`${formatText(report)}\n`);
-process.exitCode = failed(report) || entries.length === 0 ? 1 : 0;
+// Every adapter of the repository is a workspace package: one that fails to load is broken, not
+// absent, and must fail the run rather than leave a green matrix without its column.
+if (absent.length > 0) {
+  process.stderr.write(`failed to load: ${absent.map((a) => a.name).join(', ')}\n`);
+}
+process.exitCode = failed(report) || entries.length === 0 || absent.length > 0 ? 1 : 0;

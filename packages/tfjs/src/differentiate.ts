@@ -46,7 +46,13 @@ export class Pass {
   readonly inputs: readonly tf.Tensor[];
 
   constructor(xs: readonly Value[]) {
-    this.inputs = xs.map((x) => this.trace.inputTensor(x));
+    try {
+      this.inputs = xs.map((x) => this.trace.inputTensor(x));
+    } catch (e) {
+      // A pass that cannot start must not stay in progress: later passes would nest in it.
+      this.trace.finish();
+      throw e;
+    }
   }
 
   /**
@@ -86,7 +92,10 @@ export function inPass(xs: readonly Value[], body: (pass: Pass) => void): void {
       body(pass);
     });
   } finally {
-    (pass as Pass | null)?.trace.release();
+    const trace = (pass as Pass | null)?.trace;
+    // Finished by `run` in the ordinary course; here also when the body failed before it ran f.
+    if (trace?.active) trace.finish();
+    trace?.release();
   }
 }
 

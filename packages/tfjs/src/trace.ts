@@ -34,6 +34,9 @@ export class TfTracer extends Tracer {
   }
 }
 
+/** The TensorFlow.js passes in progress, outermost first. */
+const active: TfTrace[] = [];
+
 /** Another engine's traced value reached TensorFlow.js, which can only differentiate its own tensors. */
 export function nestingError(outer: string): NestingError {
   const why =
@@ -52,10 +55,25 @@ export function nestingError(outer: string): NestingError {
  */
 export class TfTrace extends Trace {
   readonly engine = 'tfjs';
-  /** The innermost enclosing TensorFlow.js pass whose values this one used, if any. */
-  parent: TfTrace | null = null;
+  /**
+   * The innermost TensorFlow.js pass this one runs inside, if any. Its results are handed to it
+   * even when this pass never reads one of its values directly: a pass in the middle of three
+   * (d/dp of d/dx of d/dy) may depend on the outermost only through the innermost's results.
+   */
+  parent: TfTrace | null = active.at(-1) ?? null;
   /** This pass's values made of inner passes' results; their tensors are disposed by `release`. */
   private readonly adopted: TfTracer[] = [];
+
+  constructor() {
+    super();
+    active.push(this);
+  }
+
+  override finish(): void {
+    const i = active.lastIndexOf(this);
+    if (i >= 0) active.splice(i, 1);
+    super.finish();
+  }
 
   /** An input of f: a tensor that TensorFlow.js differentiates with respect to. */
   input(t: tf.Tensor): TfTracer {

@@ -9,6 +9,7 @@ import {
   prepareHvp,
   secondDerivative,
   secondOrder,
+  valueDerivativeAndSecondDerivative,
 } from '@diffint/core';
 import * as m from '@diffint/core/math';
 import { finiteDiff } from '@diffint/finite-diff';
@@ -129,6 +130,29 @@ describe.each(backends)('second order, %s backend', (name) => {
     close(third(m.sigmoid, 0.7), s * (1 - s) * (1 - 6 * s + 6 * s * s), 1e-4);
   });
 
+  test('a parameter that reaches the innermost of three nested passes only (d/dp d/dx d/dy of p·y²)', () => {
+    // The middle pass never reads p itself; its results must still stay connected to the outer pass.
+    const f = (p: m.Value) => (y: m.Value) => m.mul(p, m.mul(y, y));
+    const third = derivative(
+      (p: m.Value) => derivative((x: m.Value) => derivative(f(p), tfjs(), x), tfjs(), 0.7),
+      tfjs(),
+      1.5,
+    );
+    close(third as number, 2, 1e-6);
+    const viaSecond = derivative((p: m.Value) => secondDerivative(f(p), tfjs(), 0.7), tfjs(), 1.5);
+    close(viaSecond as number, 2, 1e-6);
+    const [v, d, d2] = Array.from(
+      derivative(
+        (p: m.Value) => m.stack(valueDerivativeAndSecondDerivative(f(p), tfjs(), 0.7) as m.Value[]),
+        tfjs(),
+        1.5,
+      ) as Float64Array,
+    );
+    close(v!, 0.49, 1e-6);
+    close(d!, 1.4, 1e-6);
+    close(d2!, 2, 1e-6);
+  });
+
   test('secondOrder(tfjs(), tape()): TensorFlow.js differentiates the tape gradient', () => {
     expectHessian(hessian(f, secondOrder(tfjs(), tape()), x));
   });
@@ -167,5 +191,7 @@ describe.each(backends)('second order, %s backend', (name) => {
         Float64Array.of(2),
       ),
     ).toThrow(NestingError);
+    // a refused pass is not left in progress: the next one is not nested in it
+    expect(derivative(m.square, tfjs(), 3)).toBe(6);
   });
 });
