@@ -3,6 +3,7 @@ import { closureCacheScenarios } from './closure-cache.js';
 import { constantScenarios } from './constant.js';
 import { paramStructScenarios } from './param-struct.js';
 import { secondOrderScenarios } from './second-order.js';
+import { sparseFamilyScenarios } from './sparse.js';
 import { standardScenarios } from './standard.js';
 
 export {
@@ -10,6 +11,7 @@ export {
   constantScenarios,
   paramStructScenarios,
   secondOrderScenarios,
+  sparseFamilyScenarios,
   standardScenarios,
 };
 export { type Analytic, matrix, matvec, vecmat, scenariosFrom, seedLike, wave } from './derive.js';
@@ -21,6 +23,7 @@ export const scenarios: readonly Scenario[] = [
   ...constantScenarios,
   ...standardScenarios,
   ...secondOrderScenarios,
+  ...sparseFamilyScenarios,
 ];
 
 export function scenariosOf(family: Family): Scenario[] {
