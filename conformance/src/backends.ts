@@ -3,7 +3,7 @@
  * does not load, or does not export its factory yet, is absent from the matrix (with the
  * reason), never stubbed.
  */
-import { type Backend, secondOrder } from '@diffint/core';
+import { type AnyBackend, type Backend, secondOrder } from '@diffint/core';
 import type { BackendEntry } from './types.js';
 
 export type Loaded = { readonly entry: BackendEntry } | { readonly absent: string };
@@ -76,11 +76,30 @@ const forwardOverTape: Adapter = {
   },
 };
 
+/** `sparse(…)` of `@diffint/sparse` over another adapter's backend. */
+function sparseOver(inner: Adapter): Adapter {
+  const name = `sparse(${inner.name})`;
+  return {
+    name,
+    load: async () => {
+      const make = await factory('@diffint/sparse', 'sparse');
+      if (typeof make === 'string') return { absent: make };
+      const loaded = await inner.load();
+      if ('absent' in loaded) return loaded;
+      const wrap = make as unknown as (b: Backend) => AnyBackend;
+      return { entry: { ...loaded.entry, name, backend: wrap(loaded.entry.backend as Backend) } };
+    },
+  };
+}
+
+const tapeAdapter = adapter('tape', '@diffint/tape', 'tape');
+const forwardAdapter = adapter('forward', '@diffint/forward', 'forward');
+
 export const adapters: readonly Adapter[] = [
-  adapter('tape', '@diffint/tape', 'tape'),
+  tapeAdapter,
   // The tape's compiled programs run by the interpreter, as where code generation is forbidden.
   adapter('tape (interpreted)', '@diffint/tape', 'tape', {}, undefined, { codegen: false }),
-  adapter('forward', '@diffint/forward', 'forward'),
+  forwardAdapter,
   forwardOverTape,
   // Central differences promise 1e-7 relative on smooth functions of moderate scale (they reach
   // ~1e-10 here); differences of differences lose about two more digits (~1e-7 here).
@@ -95,6 +114,10 @@ export const adapters: readonly Adapter[] = [
   adapter('tfjs (wasm)', '@diffint/tfjs', 'tfjs', { capabilities: ['ieeeProducts'] }, () =>
     tensorflowBackend('wasm'),
   ),
+  // Sparse Jacobians by pushforwards (forward), by pullbacks (tape), Hessians by forward-over-reverse.
+  sparseOver(forwardAdapter),
+  sparseOver(tapeAdapter),
+  sparseOver(forwardOverTape),
 ];
 
 /** The adapter of this name (for a test file that runs one). */

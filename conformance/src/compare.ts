@@ -1,3 +1,4 @@
+import type { SparseMatrix } from '@diffint/core';
 import { leaves } from './tree.js';
 
 export interface Comparison {
@@ -52,4 +53,17 @@ function elementError(got: number, expected: number, scale: number): number {
   if (!Number.isFinite(expected)) return Object.is(got, expected) ? 0 : Number.POSITIVE_INFINITY;
   if (!Number.isFinite(got)) return Number.POSITIVE_INFINITY;
   return Math.abs(got - expected) / scale;
+}
+
+/** Where a sparse result's structure differs from the exact pattern (rows of nonzero columns), or null. */
+export function comparePattern(got: SparseMatrix, rows: readonly (readonly number[])[]): string | null {
+  if (got.shape[0] !== rows.length) return `${got.shape[0]} rows, expected ${rows.length}`;
+  for (let i = 0; i < rows.length; i++) {
+    const cols = Array.from(got.colIdx.subarray(got.rowPtr[i]!, got.rowPtr[i + 1]!));
+    const want = rows[i]!;
+    if (cols.length !== want.length || cols.some((c, k) => c !== want[k])) {
+      return `row ${i} has nonzeros in columns [${cols.join(', ')}], expected [${want.join(', ')}]`;
+    }
+  }
+  return null;
 }

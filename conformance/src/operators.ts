@@ -3,8 +3,9 @@
  * prepared, and the prepared `…Into` variants. One entry per operator, nothing per scenario.
  */
 import {
-  type Backend,
+  type AnyBackend,
   type Context,
+  SparseMatrix,
   prepareDerivative,
   prepareGradient,
   prepareHessian,
@@ -23,11 +24,32 @@ export interface Produced {
   readonly value?: unknown;
   readonly gradient?: unknown;
   readonly out?: unknown;
+  /** The sparsity pattern a sparse backend's preparation shows. */
+  readonly pattern?: SparseMatrix;
 }
+
+/**
+ * The `…Into` target for a preparation: the runner's dense one, or for a sparse preparation a
+ * SparseMatrix of its pattern holding NaN (which the call must overwrite).
+ */
+function target(p: object, dense: unknown): unknown {
+  if (!('pattern' in p) || !(p.pattern instanceof SparseMatrix)) return dense;
+  const s = p.pattern;
+  return new SparseMatrix(
+    s.shape,
+    s.rowPtr.slice(),
+    s.colIdx.slice(),
+    new Float64Array(s.nnz).fill(Number.NaN),
+  );
+}
+
+/** The pattern a preparation shows, if it is sparse. */
+const patternOf = (p: object): { pattern?: SparseMatrix } =>
+  'pattern' in p && p.pattern instanceof SparseMatrix ? { pattern: p.pattern } : {};
 
 export interface CallArgs {
   readonly f: any;
-  readonly backend: Backend;
+  readonly backend: AnyBackend;
   readonly x: any;
   readonly seeds: readonly any[];
   readonly contexts: readonly Context[];
@@ -102,10 +124,16 @@ export const drivers: { readonly [O in Operator]: Driver } = {
     prepare: ({ f, backend, x, contexts }) => {
       const p = prepareJacobian(f, backend, x, ...contexts);
       return {
-        plain: () => ({ result: p.jacobian(x, ...contexts) }),
+        plain: () => ({ result: p.jacobian(x, ...contexts), ...patternOf(p) }),
         combined: () => pair(p.valueAndJacobian(x, ...contexts)),
-        into: (out) => ({ result: p.jacobianInto(out, x, ...contexts), out }),
-        combinedInto: (out) => pair(p.valueAndJacobianInto(out, x, ...contexts), out),
+        into: (dense) => {
+          const out = target(p, dense) as never;
+          return { result: p.jacobianInto(out, x, ...contexts), out };
+        },
+        combinedInto: (dense) => {
+          const out = target(p, dense) as never;
+          return pair(p.valueAndJacobianInto(out, x, ...contexts), out);
+        },
       };
     },
   },
@@ -159,12 +187,15 @@ export const drivers: { readonly [O in Operator]: Driver } = {
     prepare: ({ f, backend, x, contexts }) => {
       const p = prepareHessian(f, backend, x, ...contexts);
       return {
-        plain: () => ({ result: p.hessian(x, ...contexts) }),
+        plain: () => ({ result: p.hessian(x, ...contexts), ...patternOf(p) }),
         combined: () => {
           const [value, gradient, result] = p.valueGradientAndHessian(x, ...contexts);
           return { value, gradient, result };
         },
-        into: (out) => ({ result: p.hessianInto(out, x, ...contexts), out }),
+        into: (dense) => {
+          const out = target(p, dense) as never;
+          return { result: p.hessianInto(out, x, ...contexts), out };
+        },
       };
     },
   },

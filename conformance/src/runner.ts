@@ -3,8 +3,8 @@
  * scenarios and backends only through their data (reference, expected outcome by capability,
  * tolerance by precision); there is no branch on a scenario or a backend.
  */
-import { type Backend, ErrorCode, inPlace, isDiffError } from '@diffint/core';
-import { compare } from './compare.js';
+import { type AnyBackend, ErrorCode, inPlace, isDiffError } from '@diffint/core';
+import { compare, comparePattern } from './compare.js';
 import { type Produced, type Variant, drivers, variantsOf } from './operators.js';
 import { scenarios as allScenarios } from './scenarios/index.js';
 import { clone, firstDifference, nanLike } from './tree.js';
@@ -42,7 +42,8 @@ export const precisionTolerance: { readonly [P in 'float64' | 'float32']: Tolera
 };
 
 /** The float type a backend computes in; a pair is as precise as its less precise engine. */
-export function precisionOf(backend: Backend): 'float64' | 'float32' {
+export function precisionOf(backend: AnyBackend): 'float64' | 'float32' {
+  if (backend.kind === 'matrix') return precisionOf(backend.inner);
   const engines = backend.kind === 'second-order' ? [backend.outer, backend.inner] : [backend];
   return engines.some((e) => e.precision === 'float32') ? 'float32' : 'float64';
 }
@@ -123,6 +124,10 @@ export function runScenario(entry: BackendEntry, s: Scenario): ScenarioReport {
     }
     if (produced.gradient !== undefined && ref.gradient !== undefined) {
       check('gradient', produced.gradient, ref.gradient, tolerance.firstOrder);
+    }
+    if (produced.pattern !== undefined && ref.pattern !== undefined) {
+      const p = comparePattern(produced.pattern, ref.pattern);
+      if (p) problems.push(`pattern: ${p}`);
     }
     if ('out' in produced && produced.result !== produced.out) {
       problems.push('returned a new object instead of the out argument it was given');

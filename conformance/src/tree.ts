@@ -3,7 +3,7 @@
  * that a bug there cannot hide in the reference: leaves are numbers, Float64Arrays and NDArrays,
  * containers plain objects and arrays, walked depth first in key order.
  */
-import { NDArray } from '@diffint/core';
+import { NDArray, SparseMatrix } from '@diffint/core';
 
 export interface Leaf {
   readonly path: string;
@@ -34,6 +34,8 @@ export function leaves(tree: unknown, path = ''): Leaf[] {
   if (tree instanceof Unspecified) {
     return leaves(tree.like, path).map((l) => ({ ...l, unspecified: true as const }));
   }
+  // A sparse result compares as the dense matrix it stands for.
+  if (tree instanceof SparseMatrix) return leaves(tree.toDense(), path);
   if (typeof tree === 'number') return [{ path, kind: 'number', data: Float64Array.of(tree) }];
   if (tree instanceof Float64Array) return [{ path, kind: `Float64Array[${tree.length}]`, data: tree }];
   if (tree instanceof NDArray) return [{ path, kind: `NDArray[${tree.shape.join(', ')}]`, data: tree.data }];

@@ -1,4 +1,4 @@
-import type { Backend, CacheTemplate, Context, ErrorCode, Tree } from '@diffint/core';
+import type { AnyBackend, CacheTemplate, Context, ErrorCode, Tree } from '@diffint/core';
 
 /** The scenario families of the suite (the rows of the matrix). */
 export const families = [
@@ -9,6 +9,7 @@ export const families = [
   'second-order',
   'kinks',
   'contract',
+  'sparse',
 ] as const;
 export type Family = (typeof families)[number];
 
@@ -53,11 +54,11 @@ export type ScenarioFn = (...args: any[]) => unknown;
 /** An f that differentiates inside itself with the backend under test (nesting checks). */
 export interface Nested {
   readonly kind: 'nested';
-  readonly build: (backend: Backend) => ScenarioFn;
+  readonly build: (backend: AnyBackend) => ScenarioFn;
 }
 
 /** Marks f as built from the backend under test: `nested((b) => (x) => …derivative(g, b, …)…)`. */
-export function nested(build: (backend: Backend) => ScenarioFn): Nested {
+export function nested(build: (backend: AnyBackend) => ScenarioFn): Nested {
   return { kind: 'nested', build };
 }
 
@@ -72,6 +73,11 @@ export interface Reference {
   readonly value?: unknown;
   /** ∇f(x) (or f′(x)), checked by the second-order variants that also return it. */
   readonly gradient?: unknown;
+  /**
+   * For a Jacobian or Hessian: its exact sparsity pattern, the nonzero columns of each row.
+   * Checked against the `pattern` a sparse backend's preparation shows.
+   */
+  readonly pattern?: readonly (readonly number[])[];
 }
 
 /** What an enclosed buffer must hold after a call: what one plain call at x leaves. */
@@ -120,7 +126,7 @@ export interface Tolerance {
 export interface BackendEntry {
   /** The column of the matrix: `tape`, `tfjs (wasm)`, … */
   readonly name: string;
-  readonly backend: Backend;
+  readonly backend: AnyBackend;
   /** Defaults to the tolerance of the backend's declared precision. */
   readonly tolerance?: Partial<Tolerance>;
   readonly capabilities?: readonly Capability[];

@@ -6,7 +6,7 @@
  * One test per scenario, grouped by family. A scenario the backend does not support (it raised
  * its typed error) is reported as skipped, or failed with `unsupported: 'fail'`.
  */
-import type { Backend } from '@diffint/core';
+import type { AnyBackend } from '@diffint/core';
 import { describe, test } from 'vitest';
 import { type ScenarioReport, runScenario } from './runner.js';
 import { scenarios as allScenarios } from './scenarios/index.js';
@@ -23,7 +23,7 @@ export interface TestBackendOptions extends Omit<BackendEntry, 'name' | 'backend
   readonly unsupported?: 'skip' | 'fail';
 }
 
-export function testBackend(backend: Backend, options: TestBackendOptions = {}): void {
+export function testBackend(backend: AnyBackend, options: TestBackendOptions = {}): void {
   const { name = backend.name, scenarios = allScenarios, skip = [], unsupported = 'skip', ...rest } = options;
   const entry: BackendEntry = { name, backend, ...rest };
   const unknown = skip.filter((id) => !scenarios.some((s) => s.id === id));

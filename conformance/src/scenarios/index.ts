@@ -5,6 +5,7 @@ import { contractScenarios } from './contract.js';
 import { kinksScenarios } from './kinks.js';
 import { paramStructScenarios } from './param-struct.js';
 import { secondOrderScenarios } from './second-order.js';
+import { sparseFamilyScenarios } from './sparse.js';
 import { standardScenarios } from './standard.js';
 
 export {
@@ -14,6 +15,7 @@ export {
   kinksScenarios,
   paramStructScenarios,
   secondOrderScenarios,
+  sparseFamilyScenarios,
   standardScenarios,
 };
 export { type Analytic, matrix, matvec, vecmat, scenariosFrom, seedLike, wave } from './derive.js';
@@ -38,6 +40,7 @@ export const scenariosByFamily: { readonly [F in Family]: readonly Scenario[] } 
   'second-order': secondOrderScenarios,
   kinks: kinksScenarios,
   contract: contractScenarios,
+  sparse: sparseFamilyScenarios,
 };
 
 /** Every scenario of the suite, family by family. */

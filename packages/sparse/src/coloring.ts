@@ -25,7 +25,14 @@ export function vertexOrder(g: Graph, order: ColoringOrder): Int32Array {
   const vs = Int32Array.from({ length: g.n }, (_, v) => v);
   if (order === 'natural') return vs;
   if (order === 'largest-first') {
-    return Int32Array.from([...vs].sort((a, b) => degree(g, b) - degree(g, a) || a - b));
+    // A counting sort by degree, descending; ties keep the natural order.
+    let maxDeg = 0;
+    for (let v = 0; v < g.n; v++) maxDeg = Math.max(maxDeg, degree(g, v));
+    const start = new Int32Array(maxDeg + 2);
+    for (let v = 0; v < g.n; v++) start[maxDeg - degree(g, v) + 1]!++;
+    for (let d = 0; d <= maxDeg; d++) start[d + 1]! += start[d]!;
+    for (let v = 0; v < g.n; v++) vs[start[maxDeg - degree(g, v)]!++] = v;
+    return vs;
   }
   return smallestLast(g);
 }

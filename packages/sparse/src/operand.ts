@@ -65,9 +65,10 @@ export function broadcastMap(arg: Shape, out: Shape): Int32Array | null {
 /** Output element k takes argument element map[k] (or nothing where map[k] is -1). */
 export function gather(a: Operand, map: Int32Array | null, size: number, ctx: RuleContext): Sets {
   if (map === null) {
+    // Element arrays are never mutated once made, so a move that keeps every element shares them.
     return {
-      g: a.g === null ? new Array<IndexSet>(size).fill(emptySet) : a.g.slice(),
-      h: ctx.second ? (a.h === null ? new Array<PairSet>(size).fill(emptyPairs) : a.h.slice()) : null,
+      g: a.g === null ? new Array<IndexSet>(size).fill(emptySet) : (a.g as IndexSet[]),
+      h: ctx.second ? (a.h === null ? new Array<PairSet>(size).fill(emptyPairs) : (a.h as PairSet[])) : null,
     };
   }
   const g = new Array<IndexSet>(size);

@@ -238,8 +238,9 @@ export function applyUnary(c: UnaryClass, a: Operand, ctx: RuleContext): Sets {
       g: new Array<IndexSet>(size).fill(emptySet),
       h: ctx.second ? new Array<PairSet>(size).fill(emptyPairs) : null,
     };
-  const g = a.g === null ? new Array<IndexSet>(size).fill(emptySet) : a.g.slice();
+  const g = a.g === null ? new Array<IndexSet>(size).fill(emptySet) : (a.g as IndexSet[]);
   if (!ctx.second) return { g, h: null };
+  if (!c.d2) return { g, h: a.h === null ? new Array<PairSet>(size).fill(emptyPairs) : (a.h as PairSet[]) };
   const h = new Array<PairSet>(size);
   for (let k = 0; k < size; k++) h[k] = c.d2 ? unionPairs(hAt(a, k), selfPairs(g[k]!, ctx.n)) : hAt(a, k);
   return { g, h };
@@ -250,6 +251,12 @@ export function applyBinary(c: BinaryClass, a: Operand, b: Operand, out: Shape, 
   const size = sizeOfShape(out);
   const ma = broadcastMap(a.shape, out);
   const mb = broadcastMap(b.shape, out);
+  // A traced operand of the output's shape combined with a constant: its sets pass unchanged
+  // (no second derivative involves the constant alone, and the traced one's is linear here).
+  const linearIn = (p: Operand, d: boolean, dd: boolean, map: Int32Array | null) =>
+    map === null && p.g !== null && d && !dd;
+  if (b.g === null && linearIn(a, c.da, c.daa, ma)) return gather(a, null, size, ctx);
+  if (a.g === null && linearIn(b, c.db, c.dbb, mb)) return gather(b, null, size, ctx);
   const g = new Array<IndexSet>(size);
   const h = ctx.second ? new Array<PairSet>(size) : null;
   for (let k = 0; k < size; k++) {

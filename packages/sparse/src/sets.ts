@@ -16,30 +16,39 @@ type Sorted = Int32Array | Float64Array;
 function merge<T extends Sorted>(a: T, b: T, make: (n: number) => T): T {
   if (a === b || b.length === 0) return a;
   if (a.length === 0) return b;
-  const out = make(a.length + b.length);
+  // Count first, so that the result is allocated once at its size (and a subset is shared).
   let i = 0;
   let j = 0;
   let k = 0;
   while (i < a.length && j < b.length) {
     const x = a[i]!;
     const y = b[j]!;
-    if (x < y) {
+    if (x <= y) i++;
+    if (y <= x) j++;
+    k++;
+  }
+  k += a.length - i + (b.length - j);
+  if (k === a.length) return a;
+  if (k === b.length) return b;
+  const out = make(k);
+  i = 0;
+  j = 0;
+  k = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x <= y) {
       out[k++] = x;
       i++;
-    } else if (y < x) {
-      out[k++] = y;
-      j++;
+      if (x === y) j++;
     } else {
-      out[k++] = x;
-      i++;
+      out[k++] = y;
       j++;
     }
   }
   while (i < a.length) out[k++] = a[i++]!;
   while (j < b.length) out[k++] = b[j++]!;
-  if (k === a.length) return a;
-  if (k === b.length) return b;
-  return out.subarray(0, k) as T;
+  return out;
 }
 
 const makeInt = (n: number) => new Int32Array(n);

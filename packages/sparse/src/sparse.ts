@@ -153,6 +153,8 @@ function jacobianPlan(
       );
     }
   };
+  // Column seeds depend only on the coloring and x's shapes: made once, reused by every call.
+  const columnSeeds = new Map<number, Value[][]>();
   return {
     pattern,
     colors,
@@ -164,7 +166,9 @@ function jacobianPlan(
       for (let start = 0; start < ncolors; start += maxBatch) {
         const end = Math.min(ncolors, start + maxBatch);
         if (byColumn) {
-          const r = pushforwardValues(engine, f, xs, seeds(colors, start, end, xs), key);
+          let batch = columnSeeds.get(start);
+          if (batch === undefined) columnSeeds.set(start, (batch = seeds(colors, start, end, xs)));
+          const r = pushforwardValues(engine, f, xs, batch, key);
           checkRows(r.ys);
           ys ??= r.ys;
           for (const res of r.results) compressed.push(flat(res, rows));
@@ -212,12 +216,14 @@ function hessianPlan(backend: Backend, pattern: SparseMatrix, orders: readonly C
       gather.index[k] = direct ? i : j;
     }
   }
+  let tangents: Value[][] | null = null;
   return {
     pattern,
     colors,
     ncolors,
     evaluate(f: LeafFn, xs: readonly Value[], key: PrepKey) {
-      const r = hvpValues(backend, f, xs, seeds(colors, 0, ncolors, xs), key);
+      tangents ??= seeds(colors, 0, ncolors, xs);
+      const r = hvpValues(backend, f, xs, tangents, key);
       const compressed = r.results.map((res) => flat(res, n));
       return { ys: [r.y], gradient: r.gradient, matrix: decompress(pattern, gather, compressed) };
     },

@@ -107,7 +107,7 @@ describe('every coloring passes the independent checks', () => {
     );
   });
 
-  test('smallest-last and largest-first visit every vertex once', () => {
+  test('every order visits every vertex once; largest-first by non-increasing degree', () => {
     fc.assert(
       fc.property(randomSymmetric, (P) => {
         const g = adjacencyGraph(P);
@@ -116,6 +116,8 @@ describe('every coloring passes the independent checks', () => {
             Array.from({ length: g.n }, (_, v) => v),
           );
         }
+        const degrees = Array.from(vertexOrder(g, 'largest-first'), (v) => g.ptr[v + 1]! - g.ptr[v]!);
+        expect(degrees).toEqual([...degrees].sort((a, b) => b - a));
       }),
     );
   });

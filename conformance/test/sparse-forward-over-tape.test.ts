@@ -1,0 +1,3 @@
+import { conformanceOf } from './support/adapter.js';
+
+await conformanceOf('sparse(forward-over-tape)');
