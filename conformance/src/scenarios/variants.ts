@@ -4,7 +4,7 @@
  * another form, with the reference that follows from the base's. A family states its base
  * scenarios once and lists the forms it also wants.
  */
-import { type Backend, type Buffer, type Context, NDArray, buffer, cache, constant } from '@diffint/core';
+import { type AnyBackend, type Buffer, type Context, NDArray, buffer, cache, constant } from '@diffint/core';
 import * as core from '@diffint/core';
 import { isTracer } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
@@ -42,7 +42,10 @@ const scale = 1.5;
 const p0 = 1.5;
 
 /** f rewritten, keeping it built from the backend under test where the base's is. */
-function mapF(f: ScenarioFn | Nested, wrap: (g: Fn, backend?: Backend) => ScenarioFn): ScenarioFn | Nested {
+function mapF(
+  f: ScenarioFn | Nested,
+  wrap: (g: Fn, backend?: AnyBackend) => ScenarioFn,
+): ScenarioFn | Nested {
   if (typeof f === 'function') return wrap(f);
   return nested((b) => wrap(f.build(b), b));
 }
@@ -196,7 +199,7 @@ const returned: { readonly [O in Operator]: readonly (keyof Reference)[] } = {
 };
 
 /** The value-and form of an operator, called inside f with the backend under test. */
-function valueAnd(op: Operator, f: Fn, b: Backend, x: any, seeds: readonly any[], cs: readonly Context[]) {
+function valueAnd(op: Operator, f: Fn, b: AnyBackend, x: any, seeds: readonly any[], cs: readonly Context[]) {
   switch (op) {
     case 'derivative':
       return core.valueAndDerivative(f, b, x, ...cs);
