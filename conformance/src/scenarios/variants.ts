@@ -4,7 +4,16 @@
  * another form, with the reference that follows from the base's. A family states its base
  * scenarios once and lists the forms it also wants.
  */
-import { type AnyBackend, type Buffer, type Context, NDArray, buffer, cache, constant } from '@diffint/core';
+import {
+  type AnyBackend,
+  type Buffer,
+  type Context,
+  NDArray,
+  SparseMatrix,
+  buffer,
+  cache,
+  constant,
+} from '@diffint/core';
 import * as core from '@diffint/core';
 import { isTracer } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
@@ -63,6 +72,9 @@ function flattenValues(tree: unknown): m.Value {
   const walk = (t: unknown): void => {
     if (typeof t === 'number' || t instanceof Float64Array || t instanceof NDArray || isTracer(t)) {
       if (m.size(t) > 0) parts.push(m.reshape(t, [m.size(t)]));
+    } else if (t instanceof SparseMatrix) {
+      // A sparse result (of a `sparse(…)` backend) stands for its dense matrix.
+      walk(t.toDense());
     } else if (Array.isArray(t)) t.forEach(walk);
     else if (isPlainObject(t)) Object.keys(t).forEach((k) => walk(t[k]));
     else throw new Error(`flattenValues: ${String(t)} is not a value`);
