@@ -229,6 +229,28 @@ const domains: { readonly [N in PrimitiveName]: Domain<N> } = {
         params: { shape: to },
       })),
   },
+  scatterAdd: {
+    cases: (r) =>
+      (
+        [
+          [[5], [1, 3, 1]],
+          [
+            [4, 3],
+            [0, 3],
+          ],
+          [
+            [4, 3],
+            [2, 2, 2, 0],
+          ],
+          [[3, 2, 2], [1]],
+          [[3], []],
+        ] as const
+      ).map(([s, indices]) => ({
+        label: `[${s}] at rows ${indices}`,
+        args: [plainOf(s, anywhere(r)), plainOf([indices.length, ...s.slice(1)], anywhere(r))],
+        params: { indices: Int32Array.from(indices) },
+      })),
+  },
   sigmoid: {
     cases: (r) => [...unary<'sigmoid'>(anywhere)(r), ...unary<'sigmoid'>((r) => signed(r, 20, 30))(r)],
   },
@@ -267,6 +289,25 @@ const domains: { readonly [N in PrimitiveName]: Domain<N> } = {
         label: `[${s}] axis ${axis}`,
         args: [plainOf(s, anywhere(r))],
         params: { axis },
+      })),
+  },
+  take: {
+    cases: (r) =>
+      (
+        [
+          [[5], [4, 0, 2]],
+          [[5], [1, 1, 3, 1]],
+          [
+            [4, 3],
+            [3, 0],
+          ],
+          [[3, 2, 2], [2]],
+          [[3], []],
+        ] as const
+      ).map(([s, indices]) => ({
+        label: `[${s}] rows ${indices}`,
+        args: [plainOf(s, anywhere(r))],
+        params: { indices: Int32Array.from(indices) },
       })),
   },
   tan: { cases: unary((r) => uniform(r, -1.2, 1.2)) },

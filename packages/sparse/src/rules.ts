@@ -152,6 +152,26 @@ export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } 
     for (let k = 0; k < inner; k++) map[before * row + k] = k;
     return map;
   }),
+  take: moved<'take'>((arg, { indices }) => {
+    const row = sizeOfShape(arg.slice(1));
+    const map = new Int32Array(indices.length * row);
+    for (let k = 0; k < indices.length; k++)
+      for (let j = 0; j < row; j++) map[k * row + j] = indices[k]! * row + j;
+    return map;
+  }),
+  scatterAdd: structural<'scatterAdd'>(([target, updates], { indices }, out, ctx) => {
+    // Linear: each output element is its target element plus the update rows sent to its row.
+    const row = sizeOfShape(out.slice(1));
+    const g = gather(target!, null, sizeOfShape(out), ctx);
+    for (let k = 0; k < indices.length; k++) {
+      for (let j = 0; j < row; j++) {
+        const to = indices[k]! * row + j;
+        g.g[to] = union(g.g[to]!, gAt(updates!, k * row + j));
+        if (g.h !== null) g.h[to] = unionPairs(g.h[to]!, hAt(updates!, k * row + j));
+      }
+    }
+    return g;
+  }),
   concat: structural((parts, _p, out, ctx) => {
     const g: IndexSet[] = [];
     const h: PairSet[] | null = ctx.second ? [] : null;

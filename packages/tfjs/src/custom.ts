@@ -178,3 +178,36 @@ export function sigmoid(x: Tensor): Tensor {
     },
   );
 }
+
+/** The indices of rows as the [k, 1] int32 tensor that `tf.scatterND` reads. */
+function rowIndexTensor(indices: Int32Array): Tensor {
+  return tf.tensor2d(indices, [indices.length, 1], 'int32');
+}
+
+/**
+ * Rows of x gathered along the first axis. TensorFlow.js's own gradient of a gather uses a
+ * segment sum that the wasm backend lacks; this one is `scatterAdd`, which differentiates again.
+ */
+export function take(x: Tensor, indices: Int32Array): Tensor {
+  const shape = [indices.length, ...x.shape.slice(1)];
+  return withGradient(
+    [x],
+    ([x]) =>
+      indices.length === 0
+        ? tf.add(tf.zeros(shape), tf.mul(tf.sum(x!), 0))
+        : tf.gather(x!, tf.tensor1d(indices, 'int32'), 0),
+    (dy, [x]) => [scatterAdd(tf.zeros(x!.shape), indices, dy)],
+  );
+}
+
+/** target with the rows of `updates` added at `indices` (repeats accumulate); the transpose of `take`. */
+export function scatterAdd(target: Tensor, indices: Int32Array, updates: Tensor): Tensor {
+  return withGradient(
+    [target, updates],
+    ([t, u]) =>
+      indices.length === 0
+        ? tf.add(t!, tf.mul(tf.sum(u!), 0))
+        : tf.add(t!, tf.scatterND(rowIndexTensor(indices), u!, t!.shape)),
+    (dy) => [dy, take(dy, indices)],
+  );
+}

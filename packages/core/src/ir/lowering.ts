@@ -59,6 +59,8 @@ export const kernelOnly: ReadonlySet<PrimitiveName> = new Set<PrimitiveName>([
   'matmulNoNan',
   'transpose',
   'concat',
+  'take',
+  'scatterAdd',
 ]);
 
 /** Cheap to recompute inside a fused loop rather than store (the backward program recomputes these). */

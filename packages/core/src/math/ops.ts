@@ -30,6 +30,7 @@ import { neg as negP } from '../primitives/neg.js';
 import { pad as padP } from '../primitives/pad.js';
 import { pow as powP } from '../primitives/pow.js';
 import { reshape as reshapeP } from '../primitives/reshape.js';
+import { scatterAdd as scatterAddP } from '../primitives/scatterAdd.js';
 import { sigmoid as sigmoidP } from '../primitives/sigmoid.js';
 import { sign as signP } from '../primitives/sign.js';
 import { sin as sinP } from '../primitives/sin.js';
@@ -38,6 +39,7 @@ import { sqrt as sqrtP } from '../primitives/sqrt.js';
 import { square as squareP } from '../primitives/square.js';
 import { sub as subP } from '../primitives/sub.js';
 import { sum as sumP } from '../primitives/sum.js';
+import { take as takeP } from '../primitives/take.js';
 import { tan as tanP } from '../primitives/tan.js';
 import { tanh as tanhP } from '../primitives/tanh.js';
 import { transpose as transposeP } from '../primitives/transpose.js';
@@ -307,6 +309,40 @@ export function slice(v: Value, start: number, end?: number): Value {
   return bind(sliceP, [v], { start: s, end: e });
 }
 
+/**
+ * Rows gathered along the first axis: `take(v, [2, 0, 2])` is `[v[2], v[0], v[2]]`, of shape
+ * `[indices.length, ...rest]`. Indices are integers (an `Int32Array` or a `number[]`); negative ones
+ * count from the end. The derivative adds the cotangent's rows back with `scatterAdd`.
+ */
+export function take(v: Value, indices: Int32Array | readonly number[]): Value {
+  checkValue('take', 'v', v);
+  const s = shapeOf(v);
+  if (s.length === 0) throw new InvalidInputError('take: cannot index a scalar (v has shape []).');
+  return bind(takeP, [v], { indices: rowIndices('take', indices, s[0]!) });
+}
+
+/**
+ * `target` with `updates[k]` added to row `indices[k]` along the first axis; repeated indices
+ * accumulate. Functional: the target is never written, a new value is returned. `updates` has
+ * shape `[indices.length, ...rest]` or broadcasts to it (a scalar adds the same to every row).
+ */
+export function scatterAdd(target: Value, indices: Int32Array | readonly number[], updates: Value): Value {
+  checkValue('scatterAdd', 'target', target);
+  checkValue('scatterAdd', 'updates', updates);
+  const s = shapeOf(target);
+  if (s.length === 0) throw new InvalidInputError('scatterAdd: cannot index a scalar (target has shape []).');
+  const idx = rowIndices('scatterAdd', indices, s[0]!);
+  const want = [idx.length, ...s.slice(1)];
+  const su = shapeOf(updates);
+  if (!sameShape(su, want) && !broadcastsTo(su, want)) {
+    throw new ShapeMismatchError(
+      `scatterAdd: updates of shape ${formatShape(su)} do not fit ${idx.length} rows of a target of shape ` +
+        `${formatShape(s)}; they need shape ${formatShape(want)}, or one that broadcasts to it.`,
+    );
+  }
+  return bind(scatterAddP, [target, broadcastTo(updates, want)], { indices: idx });
+}
+
 /** Zero rows before and after along the first axis. */
 export function pad(v: Value, before: number, after: number): Value {
   checkValue('pad', 'v', v);
@@ -444,6 +480,44 @@ function checkIndex(i: number, n: number): number {
     throw new InvalidInputError(`get: index ${i} is out of range for an axis of length ${n}.`);
   }
   return k;
+}
+
+/**
+ * Indices along an axis of length n as a fresh `Int32Array` of non-negative ones: the op keeps it,
+ * so the caller may reuse its array afterwards.
+ */
+function rowIndices(op: string, indices: unknown, n: number): Int32Array {
+  if (!(indices instanceof Int32Array) && !Array.isArray(indices)) {
+    throw new InvalidInputError(
+      `${op}: indices must be an Int32Array or an array of integers, got ${describeValue(indices)}.`,
+    );
+  }
+  const out = new Int32Array(indices.length);
+  for (let k = 0; k < indices.length; k++) {
+    const i: unknown = indices[k];
+    if (typeof i !== 'number' || !Number.isInteger(i)) {
+      throw new InvalidInputError(`${op}: indices[${k}] must be an integer, got ${describeValue(i)}.`);
+    }
+    const j = i < 0 ? i + n : i;
+    if (j < 0 || j >= n) {
+      throw new InvalidInputError(
+        `${op}: indices[${k}] is ${i}, out of range for an axis of length ${n} ` +
+          '(indices count from 0, negative ones from the end).',
+      );
+    }
+    out[k] = j;
+  }
+  return out;
+}
+
+/** Whether NumPy broadcasting stretches shape `from` to exactly `to`. */
+function broadcastsTo(from: Shape, to: Shape): boolean {
+  if (from.length > to.length) return false;
+  for (let k = 1; k <= from.length; k++) {
+    const d = from[from.length - k]!;
+    if (d !== 1 && d !== to[to.length - k]) return false;
+  }
+  return true;
 }
 
 function normaliseAxis(op: string, axis: number, s: Shape): number {

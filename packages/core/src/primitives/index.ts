@@ -23,6 +23,7 @@ import { neg } from './neg.js';
 import { pad } from './pad.js';
 import { pow } from './pow.js';
 import { reshape } from './reshape.js';
+import { scatterAdd } from './scatterAdd.js';
 import { sigmoid } from './sigmoid.js';
 import { sign } from './sign.js';
 import { sin } from './sin.js';
@@ -31,6 +32,7 @@ import { sqrt } from './sqrt.js';
 import { square } from './square.js';
 import { sub } from './sub.js';
 import { sum } from './sum.js';
+import { take } from './take.js';
 import { tan } from './tan.js';
 import { tanh } from './tanh.js';
 import { transpose } from './transpose.js';
@@ -61,6 +63,7 @@ import './neg.js';
 import './pad.js';
 import './pow.js';
 import './reshape.js';
+import './scatterAdd.js';
 import './sigmoid.js';
 import './sign.js';
 import './sin.js';
@@ -69,6 +72,7 @@ import './sqrt.js';
 import './square.js';
 import './sub.js';
 import './sum.js';
+import './take.js';
 import './tan.js';
 import './tanh.js';
 import './transpose.js';
@@ -98,6 +102,7 @@ export const primitives: { readonly [N in PrimitiveName]: Primitive<N> } = {
   pad,
   pow,
   reshape,
+  scatterAdd,
   sigmoid,
   sign,
   sin,
@@ -106,6 +111,7 @@ export const primitives: { readonly [N in PrimitiveName]: Primitive<N> } = {
   square,
   sub,
   sum,
+  take,
   tan,
   tanh,
   transpose,
