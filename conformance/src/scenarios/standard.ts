@@ -1,6 +1,7 @@
 /**
  * The standard shapes, each with every operator it admits, at sizes 0 (empty), 1 and moderate:
- * number→number, number→vector, vector→number, vector→vector, matrix→matrix, vector→matrix.
+ * number→number, number→vector, vector→number, vector→vector, matrix→matrix, vector→matrix, and
+ * rows gathered and scattered (`take`, `scatterAdd`).
  */
 import { NDArray } from '@diffint/core';
 import * as m from '@diffint/core/math';
@@ -181,7 +182,43 @@ const shapes: Shape[] = [
       };
     },
   },
+  {
+    // Gathering and scattering rows: a = x[idx] with a repeated index, yₖ = aₖ², then
+    // b = scatterAdd(0, idx, sin a) (bⱼ = cⱼ sin xⱼ, cⱼ the times j occurs in idx) and y = (a², b ⊙ x).
+    name: 'gather-scatter',
+    sizes: [1, 5],
+    operators: firstOrder,
+    f: (n) => (x) => {
+      const idx = gathered(n);
+      const a = m.take(x, idx);
+      const b = m.scatterAdd(m.zeros([n]), idx, m.sin(a));
+      return m.concat([m.square(a), m.mul(b, x)]);
+    },
+    at: (n) => {
+      const x = vector(n, 71);
+      const idx = gathered(n);
+      const count = (j: number) => idx.filter((k) => k === j).length;
+      const rows = idx.length + n;
+      return {
+        x,
+        value: Float64Array.from({ length: rows }, (_, r) =>
+          r < idx.length
+            ? x[idx[r]!]! ** 2
+            : count(r - idx.length) * Math.sin(x[r - idx.length]!) * x[r - idx.length]!,
+        ),
+        jacobian: matrix(rows, n, (r, j) => {
+          if (r < idx.length) return idx[r] === j ? 2 * x[j]! : 0;
+          return r - idx.length === j ? count(j) * (Math.cos(x[j]!) * x[j]! + Math.sin(x[j]!)) : 0;
+        }),
+      };
+    },
+  },
 ];
+
+/** The rows gathered from a vector of length n: the last one twice, the first once. */
+function gathered(n: number): number[] {
+  return [n - 1, 0, n - 1];
+}
 
 function ks(n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => (i + 1) / 2);
