@@ -11,6 +11,7 @@
  * A full run writes results/sparse.md.
  */
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -252,7 +253,12 @@ if (!smoke) {
   const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results', 'sparse.md');
   writeFileSync(
     out,
-    `# Sparse backend targets (one run)\n\nRatios measured in one run on a shared machine; each task's quietest of ${cfg.rounds} rounds.\n\n${table.join('\n')}\n`,
+    `# Sparse backend targets (one run)\n\nRatios measured in one run on a shared machine (load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(
+        ', ',
+      )} at the end, ${os.cpus().length} cores); each task's quietest of ${cfg.rounds} rounds.\n\n${table.join('\n')}\n`,
   );
   log(`wrote ${out}`);
 }

@@ -54,6 +54,7 @@ export interface StructuralRule<N extends PrimitiveName> {
   apply(args: readonly Operand[], params: PrimitiveParams[N], out: Shape, ctx: RuleContext): Sets;
 }
 
+/** What the table states for a primitive: a classification (elementwise) or a structural rule. */
 export type SparsityRule<N extends PrimitiveName = PrimitiveName> =
   | UnaryClass
   | BinaryClass
@@ -87,6 +88,7 @@ const moved = <N extends PrimitiveName>(
   map: (arg: Shape, params: PrimitiveParams[N], out: Shape) => Int32Array | null,
 ) => structural<N>(([a], params, out, ctx) => gather(a!, map(a!.shape, params, out), sizeOfShape(out), ctx));
 
+/** The sparsity rule of each primitive, by name (a missing one is refused at detection). */
 export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } = {
   abs: piecewiseLinear,
   cos: smooth,

@@ -43,6 +43,7 @@ export function tracerDetector(): Detector {
   return { name: 'tracer', jacobian: detectJacobianPattern, hessian: detectHessianPattern };
 }
 
+/** Options of `sparse(backend, options)`. */
 export interface SparseOptions {
   /** How the pattern is found (default `tracerDetector()`); ignored when `pattern` is given. */
   readonly detector?: Detector;

@@ -19,6 +19,7 @@ import { type Operand, type RuleContext, sizeOfShape } from './operand.js';
 import { applyBinary, applyUnary, sparsityRules } from './rules.js';
 import type { IndexSet, PairSet } from './sets.js';
 
+/** A value under sparsity detection: per element, the inputs it depends on and the pairs that interact in it. */
 export class SparsityTracer extends Tracer implements Operand {
   constructor(
     readonly trace: SparsityTrace,
@@ -30,6 +31,7 @@ export class SparsityTracer extends Tracer implements Operand {
   }
 }
 
+/** One sparsity detection: interprets each primitive by its rule in `sparsityRules`. */
 export class SparsityTrace extends Trace {
   readonly engine = 'sparsity detection';
   private finishing = false;
