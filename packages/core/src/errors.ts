@@ -137,17 +137,18 @@ export class TraceEscapedError extends DiffError {
  * unless the engine knows a better one).
  */
 export class NestingError extends DiffError {
+  /**
+   * `alternative` names a pair that works (in the default fix); `fix`, when given, replaces the
+   * whole suggestion (for a backend where another pair is not the way out).
+   */
   constructor(
     outer: string,
     inner: string,
     why: string,
     alternative = `secondOrder(finiteDiff(), ${inner}())`,
+    fix = `Use secondOrder with another pair (for example ${alternative}) or an engine that nests.`,
   ) {
-    super(
-      ErrorCode.Nesting,
-      `The ${inner} backend cannot run inside a ${outer} differentiation: ${why} ` +
-        `Use secondOrder with another pair (for example ${alternative}) or an engine that nests.`,
-    );
+    super(ErrorCode.Nesting, `The ${inner} backend cannot run inside a ${outer} differentiation: ${why} ${fix}`);
   }
 }
 

@@ -273,6 +273,9 @@ function flat(leaves: readonly Value[], size: number): Float64Array {
         l.trace.engine,
         'sparse',
         'a sparse matrix holds plain numbers, not traced values.',
+        undefined,
+        'Inside an outer differentiation, ask the inner backend for the dense matrix ' +
+          '(jacobian(f, forward(), x) instead of jacobian(f, sparse(forward()), x)): its results stay traced.',
       );
     }
     if (typeof l === 'number') out[off++] = l;

@@ -10,6 +10,7 @@ import {
   buffer,
   cache,
   constant,
+  derivative,
   gradient,
   hessian,
   hessianInto,
@@ -303,4 +304,28 @@ test('valueGradientAndHessian one-shot, and a closure over a buffer', () => {
   );
   expect(acc.get(0)).toBe(14);
   expect(H).toBeInstanceOf(SparseMatrix);
+});
+
+describe('inside an outer differentiation', () => {
+  test('a sparse Jacobian that would hold traced values is refused with a NestingError naming the dense way', () => {
+    const f = (p: m.Value) => {
+      const J = jacobian((x: m.Value) => m.mul(p, m.square(x)), sparse(forward()), Float64Array.of(1, 2));
+      return m.sum(J.values);
+    };
+    let error: unknown;
+    try {
+      derivative(f, forward(), 2);
+    } catch (e) {
+      error = e;
+    }
+    expect(isDiffError(error) && error.code).toBe('DIFF_NESTING');
+    expect((error as Error).message).toMatch(/sparse backend cannot run inside a forward differentiation/);
+    expect((error as Error).message).toMatch(
+      /jacobian\(f, forward\(\), x\) instead of jacobian\(f, sparse\(forward\(\)\), x\)/,
+    );
+    // and the dense way works: d/dp Σ diag(2p x) = 2 Σ x = 6
+    const dense = (p: m.Value) =>
+      m.sum(jacobian((x: m.Value) => m.mul(p, m.square(x)), forward(), Float64Array.of(1, 2)) as m.Value);
+    expect(derivative(dense, forward(), 2)).toBe(6);
+  });
 });
