@@ -4,9 +4,10 @@
  * Content-Security-Policy forbids `new Function`) or when asked — the interpreter. Both compute
  * the same numbers as the eager kernels.
  */
-import type { Plain } from '../values.js';
+import { type Plain, fromData, plainData, plainShape } from '../values.js';
 import { type Raw, generate, raw, wrap } from './codegen.js';
 import { interpret } from './interpret.js';
+import { readTransposesInPlace } from './products.js';
 import type { Program } from './program.js';
 import { schedule, withoutDeadCode } from './schedule.js';
 
@@ -25,7 +26,15 @@ export interface Compiled {
 export interface CompileOptions {
   /** Generate code (default). False: always interpret. */
   readonly codegen?: boolean;
+  /**
+   * How many leading outputs are the caller's to keep: allocated per run (or copied, for an
+   * input) instead of living in the arena, which the next run overwrites.
+   */
+  readonly fresh?: number;
 }
+
+/** Programs longer than this are interpreted. */
+export const maxGeneratedEquations = 20_000;
 
 let codegenWorks: boolean | null = null;
 
@@ -41,18 +50,32 @@ export function codegenAvailable(): boolean {
   return codegenWorks;
 }
 
-function interpreted(p: Program): Compiled {
+function interpreted(p: Program, fresh: number): Compiled {
   return {
-    run: (inputs) => interpret(p, inputs) as Plain[],
+    run: (inputs) => {
+      const out = interpret(p, inputs) as Plain[];
+      // A kernel's result may share memory with its argument (a reshape does): copied.
+      for (let i = 0; i < fresh && i < out.length; i++) {
+        const v = out[i]!;
+        if (typeof v !== 'number') out[i] = fromData(plainData(v).slice(), plainShape(v));
+      }
+      return out;
+    },
     generated: false,
     source: '',
   };
 }
 
 export function compile(program: Program, options: CompileOptions = {}): Compiled {
-  const p = withoutDeadCode(program);
-  if (options.codegen === false || !codegenAvailable()) return interpreted(p);
-  const g = generate(p, schedule(p));
+  const fresh = options.fresh ?? 0;
+  // A very long program (scalar code recorded op by op) makes a function too large for the JS
+  // engine to optimise: the interpreter runs it as fast.
+  const tooLong = program.eqns.length > maxGeneratedEquations;
+  if (options.codegen === false || tooLong || !codegenAvailable()) {
+    return interpreted(withoutDeadCode(program), fresh);
+  }
+  const p = withoutDeadCode(readTransposesInPlace(program));
+  const g = generate(p, schedule(p), fresh);
   let factory: (...a: unknown[]) => (inputs: readonly Plain[]) => Plain[];
   try {
     factory = new Function(
@@ -65,7 +88,7 @@ export function compile(program: Program, options: CompileOptions = {}): Compile
       `"use strict";\nreturn function run(inputs) {\n${g.source}\n};`,
     ) as typeof factory;
   } catch {
-    return interpreted(p);
+    return interpreted(p, fresh);
   }
   const arena = g.arena.map((n) => new Float64Array(n));
   const run = factory(arena, g.literals, g.kernels, raw, wrap, p.shapes) as (
