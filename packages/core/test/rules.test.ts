@@ -564,3 +564,34 @@ describe('scalar rules: the op on plain numbers and its partials', () => {
     });
   });
 });
+
+describe('classification: what each primitive states about itself holds', () => {
+  test.each(names)('%s', (name) => {
+    const prim = primitives[name] as Primitive<PrimitiveName>;
+    const c = prim.classification;
+    const domain = domains[name] as Domain<PrimitiveName>;
+    expect(c.zeroDerivative).toBe(domain.zeroDerivative === true);
+    expect(c.elementwise).toBe(prim.scalar !== undefined || name === 'where');
+    const r = rng([...name].reduce((h, ch) => h * 13 + ch.charCodeAt(0), 5));
+    for (const { args, params, active } of domain.cases(r)) {
+      const out = prim.impl(args, params);
+      args.forEach((a, i) => {
+        if (active !== undefined && !active[i]) return;
+        const dep = c.args[Math.min(i, c.args.length - 1)];
+        const dir = plainOf(plainShape(a), uniform(r, -1, 1));
+        const ts = args.map((_, j) => (j === i ? dir : null));
+        const t = prim.jvp(ts, args, out, params);
+        if (dep === 'none') {
+          if (t !== null) expect(data(t).every((e) => e === 0)).toBe(true);
+        } else if (dep === 'linear') {
+          // Linear in argument i: the JVP along it does not depend on where argument i is.
+          const moved = args.map((b, j) =>
+            j === i ? along(b, plainOf(plainShape(b), uniform(r, -1, 1)), 0.5) : b,
+          );
+          const t2 = prim.jvp(ts, moved, prim.impl(moved, params), params);
+          expectClose(data(t2), data(t), 1e-12);
+        }
+      });
+    }
+  });
+});

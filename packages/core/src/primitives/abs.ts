@@ -1,19 +1,5 @@
 import * as m from '../math/ops.js';
-import { type NoParams, defineUnary } from './define.js';
+import { defineUnary } from '../registry/define.js';
 
-declare module '../primitive.js' {
-  interface PrimitiveParams {
-    abs: NoParams;
-  }
-}
-
-/** |x|; derivative sign(x) (0 at 0). */
-export const abs = defineUnary(
-  'abs',
-  Math.abs,
-  (x) => m.sign(x),
-  (a, _b, out) => {
-    out[0] = Math.abs(a);
-    out[1] = a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : Number.NaN;
-  },
-);
+/** |x| elementwise; its derivative is sign(x), so 0 at 0 (the average of the one-sided derivatives). */
+export const primitive = defineUnary({ name: 'abs', f: Math.abs, dydx: (x) => m.sign(x) });

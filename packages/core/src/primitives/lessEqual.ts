@@ -1,10 +1,9 @@
-import { type NoParams, defineBinary } from './define.js';
+import { defineBinary } from '../registry/define.js';
 
-declare module '../primitive.js' {
-  interface PrimitiveParams {
-    lessEqual: NoParams;
-  }
-}
-
-/** 1 where a <= b, else 0 (broadcasting); its derivative is zero. */
-export const lessEqual = defineBinary('lessEqual', (x, y) => (x <= y ? 1 : 0), null, null, null);
+/** 1 where a ≤ b, else 0, elementwise with NumPy broadcasting; its derivative is zero. */
+export const primitive = defineBinary({
+  name: 'lessEqual',
+  f: (a, b) => (a <= b ? 1 : 0),
+  da: null,
+  db: null,
+});

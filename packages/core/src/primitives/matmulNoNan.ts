@@ -1,28 +1,21 @@
 import { matmulNoNanKernel } from '../kernels.js';
 import * as m from '../math/ops.js';
-import type { Primitive } from '../primitive.js';
-import { shapeOf } from '../trace.js';
-import type { NoParams } from './define.js';
-import { matmul } from './matmul.js';
-
-declare module '../primitive.js' {
-  interface PrimitiveParams {
-    matmulNoNan: NoParams;
-  }
-}
+import { type NoParams, definePrimitive } from '../registry/define.js';
+import { type Value, shapeOf } from '../trace.js';
+import { product, productShape } from './matmul.js';
 
 /**
  * The matrix product [m, k] × [k, n] → [m, n] in which a term with a zero factor is 0 whatever
  * the other factor (±∞, NaN) is: the product that derivative rules apply Jacobians with (see
  * `mulNoNan`).
  */
-export const matmulNoNan: Primitive<'matmulNoNan'> = {
+export const primitive = definePrimitive<'matmulNoNan', NoParams>({
   name: 'matmulNoNan',
   impl: ([a, b]) => {
-    matmul.shape([shapeOf(a!), shapeOf(b!)], {});
+    productShape('matmulNoNan', shapeOf(a!), shapeOf(b!));
     return matmulNoNanKernel(a!, b!);
   },
-  shape: (shapes) => matmul.shape(shapes, {}),
+  shape: ([sa, sb]) => productShape('matmulNoNan', sa!, sb!),
   jvp: ([ta, tb], [a, b]) => {
     if (ta == null) return m.matmulNoNan(a!, tb!);
     if (tb == null) return m.matmulNoNan(ta, b!);
@@ -32,4 +25,14 @@ export const matmulNoNan: Primitive<'matmulNoNan'> = {
     needs[0] ? m.matmulNoNan(ct, m.transpose(b!)) : null,
     needs[1] ? m.matmulNoNan(m.transpose(a!), ct) : null,
   ],
-};
+  args: ['linear', 'linear'],
+  bilinear: true,
+});
+
+/**
+ * `matmul` in which a term with a zero factor is 0 whatever the other factor (±∞, NaN) is: the
+ * product derivative rules apply Jacobians with (see `mulNoNan`).
+ */
+export function op(a: Value, b: Value): Value {
+  return product('matmulNoNan', a, b, true);
+}

@@ -1,24 +1,19 @@
 import * as m from '../math/ops.js';
-import { type NoParams, defineBinary } from './define.js';
+import { defineBinary } from '../registry/define.js';
 
-declare module '../primitive.js' {
-  interface PrimitiveParams {
-    minimum: NoParams;
-  }
-}
+const min = (a: number, b: number) => (a <= b || Number.isNaN(a) ? a : b);
 
 /**
- * min(a, b) elementwise. At a tie each argument gets half the derivative: the average of the
- * one-sided derivatives, which is what central differences give.
+ * The smaller of a and b elementwise (NaN if either is), with NumPy broadcasting. At a tie each
+ * argument gets half the derivative: the average of the one-sided derivatives.
  */
-export const minimum = defineBinary(
-  'minimum',
-  (x, y) => (x <= y || Number.isNaN(x) ? x : y),
-  (a, b) => m.add(m.less(a, b), m.mul(0.5, m.equal(a, b))),
-  (a, b) => m.add(m.greater(a, b), m.mul(0.5, m.equal(a, b))),
-  (a, b, out) => {
-    out[0] = a <= b || Number.isNaN(a) ? a : b;
+export const primitive = defineBinary({
+  name: 'minimum',
+  f: min,
+  da: (a, b) => m.add(m.less(a, b), m.mul(0.5, m.equal(a, b))),
+  db: (a, b) => m.add(m.greater(a, b), m.mul(0.5, m.equal(a, b))),
+  partials: (a, b, _y, out) => {
     out[1] = a < b ? 1 : a === b ? 0.5 : 0;
     out[2] = a > b ? 1 : a === b ? 0.5 : 0;
   },
-);
+});

@@ -1,44 +1,16 @@
-import { type BinaryLoop, binaryKernel, broadcastShapes } from '../kernels.js';
-import * as m from '../math/ops.js';
-import type { Primitive, ScalarRule } from '../primitive.js';
-import { type NoParams, toArgShape, toShapeOf } from './define.js';
+import type { BinaryLoop } from '../kernels.js';
+import { defineBinary } from '../registry/define.js';
 
-const mulLoop: BinaryLoop = (out, x, sx, y, sy) => {
+const loop: BinaryLoop = (out, x, sx, y, sy) => {
   for (let i = 0; i < out.length; i++) out[i] = x[i * sx]! * y[i * sy]!;
 };
 
-const scalar: ScalarRule = {
-  eval: (a, b, out) => {
-    out[0] = a * b;
-    out[1] = b;
-    out[2] = a;
-  },
-  constant: false,
-};
-
-declare module '../primitive.js' {
-  interface PrimitiveParams {
-    mul: NoParams;
-  }
-}
-
-/** a · b elementwise, broadcasting. */
-export const mul: Primitive<'mul'> = {
+/** a · b elementwise, with NumPy broadcasting. */
+export const primitive = defineBinary({
   name: 'mul',
-  impl: ([a, b]) => binaryKernel('mul', a!, b!, (x, y) => x * y, mulLoop),
-  shape: ([sa, sb]) => broadcastShapes('mul', sa!, sb!),
-  jvp: ([ta, tb], [a, b], y) => {
-    const t =
-      ta == null
-        ? m.mulNoNan(a!, tb!)
-        : tb == null
-          ? m.mulNoNan(ta, b!)
-          : m.add(m.mulNoNan(ta, b!), m.mulNoNan(a!, tb));
-    return toShapeOf(t, y);
-  },
-  vjp: (ct, [a, b], _y, _p, needs) => [
-    needs[0] ? toArgShape(m.mulNoNan(ct, b!), a!) : null,
-    needs[1] ? toArgShape(m.mulNoNan(ct, a!), b!) : null,
-  ],
-  scalar,
-};
+  f: (a, b) => a * b,
+  loop,
+  da: (_a, b) => b,
+  db: (a) => a,
+  linear: { a: true, b: true, bilinear: true },
+});

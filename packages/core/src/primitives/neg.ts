@@ -1,24 +1,9 @@
 import type { UnaryLoop } from '../kernels.js';
-import { type NoParams, defineUnary } from './define.js';
+import { defineUnary } from '../registry/define.js';
 
-const negLoop: UnaryLoop = (out, x) => {
+const loop: UnaryLoop = (out, x) => {
   for (let i = 0; i < out.length; i++) out[i] = -x[i]!;
 };
 
-declare module '../primitive.js' {
-  interface PrimitiveParams {
-    neg: NoParams;
-  }
-}
-
-/** -x */
-export const neg = defineUnary(
-  'neg',
-  (x) => -x,
-  (_x, _y) => -1,
-  (a, _b, out) => {
-    out[0] = -a;
-    out[1] = -1;
-  },
-  negLoop,
-);
+/** -x elementwise. */
+export const primitive = defineUnary({ name: 'neg', f: (x) => -x, loop, dydx: () => -1, linear: true });

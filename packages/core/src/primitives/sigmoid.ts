@@ -1,22 +1,12 @@
 import * as m from '../math/ops.js';
-import { type NoParams, defineUnary } from './define.js';
+import { defineUnary } from '../registry/define.js';
 
-declare module '../primitive.js' {
-  interface PrimitiveParams {
-    sigmoid: NoParams;
-  }
-}
-
-/** Logistic sigmoid 1 / (1 + e^-x), computed without overflow; derivative σ(1 - σ). */
+/** 1 / (1 + e^-x), computed without overflow. */
 const logistic = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
-export const sigmoid = defineUnary(
-  'sigmoid',
-  logistic,
-  (_x, y) => m.mul(y, m.sub(1, y)),
-  (a, _b, out) => {
-    const y = logistic(a);
-    out[0] = y;
-    out[1] = y * (1 - y);
-  },
-);
+/** The logistic sigmoid 1 / (1 + e^-x) elementwise, without overflow; derivative σ(1 - σ). */
+export const primitive = defineUnary({
+  name: 'sigmoid',
+  f: logistic,
+  dydx: (_x, y) => m.mul(y, m.sub(1, y)),
+});

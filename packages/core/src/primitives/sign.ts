@@ -1,15 +1,8 @@
-import { type NoParams, defineUnary } from './define.js';
+import { defineUnary } from '../registry/define.js';
 
-declare module '../primitive.js' {
-  interface PrimitiveParams {
-    sign: NoParams;
-  }
-}
-
-/** sign(x): -1, 0 or 1; its derivative is zero. */
-export const sign = defineUnary(
-  'sign',
-  (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN),
-  null,
-  null,
-);
+/** The sign of each element: -1, 0 or 1 (NaN for NaN); its derivative is zero. */
+export const primitive = defineUnary({
+  name: 'sign',
+  f: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN),
+  dydx: null,
+});

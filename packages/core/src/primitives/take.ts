@@ -1,33 +1,33 @@
-import { ShapeMismatchError } from '../errors.js';
+import { InvalidInputError, ShapeMismatchError } from '../errors.js';
+import { checkValue, rowIndices } from '../math/checks.js';
 import * as m from '../math/ops.js';
-import type { Primitive } from '../primitive.js';
-import { shapeOf } from '../trace.js';
+import { definePrimitive } from '../registry/define.js';
+import { type Value, bind, shapeOf } from '../trace.js';
 import { type Plain, type Shape, formatShape, fromData, plainData, plainShape, sizeOf } from '../values.js';
 
-declare module '../primitive.js' {
-  interface PrimitiveParams {
-    /** Row indices along the first axis, each in [0, rows): `m.take` normalises and copies them. */
-    take: { readonly indices: Int32Array };
+/** Row indices along the first axis, each in [0, rows): `m.take` normalises and copies them. */
+export interface Rows {
+  readonly indices: Int32Array;
+}
+
+/** Checks indices against the first axis of a value of shape `s` (shared with scatterAdd). */
+export function checkRows(op: string, s: Shape, indices: Int32Array): void {
+  const n = s[0];
+  if (n === undefined)
+    throw new ShapeMismatchError(`${op}: cannot index a scalar (shape []) along its first axis.`);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    if (!(i >= 0 && i < n)) {
+      throw new ShapeMismatchError(
+        `${op}: index ${i} is out of range for the first axis of a value of shape ${formatShape(s)}.`,
+      );
+    }
   }
 }
 
-/** Checks indices against an axis of length n (shared with scatterAdd). */
-export function checkRows(op: string, s: Shape, indices: Int32Array): void {
-  const n = s[0];
-  let bad = n === undefined ? 0 : -1;
-  if (n !== undefined) {
-    for (let k = 0; k < indices.length && bad < 0; k++) {
-      const i = indices[k]!;
-      if (!(i >= 0 && i < n)) bad = k;
-    }
-  }
-  if (bad >= 0) {
-    throw new ShapeMismatchError(
-      n === undefined
-        ? `${op}: cannot index a scalar (shape []) along its first axis.`
-        : `${op}: index ${indices[bad]} is out of range for the first axis of a value of shape ${formatShape(s)}.`,
-    );
-  }
+function takeShape(s: Shape, indices: Int32Array): Shape {
+  checkRows('take', s, indices);
+  return [indices.length, ...s.slice(1)];
 }
 
 function takeKernel(a: Plain, indices: Int32Array): Plain {
@@ -46,16 +46,26 @@ function takeKernel(a: Plain, indices: Int32Array): Plain {
  * Rows of a value gathered along the first axis, `out[k] = v[indices[k]]` (indices may repeat).
  * Linear in v; its transpose is `scatterAdd`, so the VJP adds the cotangent's rows back.
  */
-export const take: Primitive<'take'> = {
+export const primitive = definePrimitive<'take', Rows>({
   name: 'take',
-  impl: ([a], params) => {
-    take.shape([shapeOf(a!)], params);
-    return takeKernel(a!, params.indices);
+  impl: ([a], { indices }) => {
+    takeShape(shapeOf(a!), indices);
+    return takeKernel(a!, indices);
   },
-  shape: ([s], { indices }) => {
-    checkRows('take', s!, indices);
-    return [indices.length, ...s!.slice(1)];
-  },
+  shape: ([s], { indices }) => takeShape(s!, indices),
   jvp: ([t], _p, _y, { indices }) => m.take(t!, indices),
   vjp: (ct, [a], _y, { indices }) => [m.scatterAdd(m.zerosLike(a!), indices, ct)],
-};
+  args: ['linear'],
+});
+
+/**
+ * Rows gathered along the first axis: `take(v, [2, 0, 2])` is `[v[2], v[0], v[2]]`, of shape
+ * `[indices.length, ...rest]`. Indices are integers (an `Int32Array` or a `number[]`); negative ones
+ * count from the end. The derivative adds the cotangent's rows back with `scatterAdd`.
+ */
+export function op(v: Value, indices: Int32Array | readonly number[]): Value {
+  checkValue('take', 'v', v);
+  const s = shapeOf(v);
+  if (s.length === 0) throw new InvalidInputError('take: cannot index a scalar (v has shape []).');
+  return bind(primitive, [v], { indices: rowIndices('take', indices, s[0]!) });
+}

@@ -1,20 +1,5 @@
 import * as m from '../math/ops.js';
-import { type NoParams, defineUnary } from './define.js';
+import { defineUnary } from '../registry/define.js';
 
-declare module '../primitive.js' {
-  interface PrimitiveParams {
-    tan: NoParams;
-  }
-}
-
-/** tan x; derivative 1 + tan²x. */
-export const tan = defineUnary(
-  'tan',
-  Math.tan,
-  (_x, y) => m.add(1, m.square(y)),
-  (a, _b, out) => {
-    const y = Math.tan(a);
-    out[0] = y;
-    out[1] = 1 + y * y;
-  },
-);
+/** tan x elementwise; derivative 1 + tan²x. */
+export const primitive = defineUnary({ name: 'tan', f: Math.tan, dydx: (_x, y) => m.add(1, m.square(y)) });

@@ -1,30 +1,33 @@
 import { ShapeMismatchError } from '../errors.js';
 import { transposeKernel } from '../kernels.js';
+import { checkValue } from '../math/checks.js';
 import * as m from '../math/ops.js';
-import type { Primitive } from '../primitive.js';
-import { shapeOf } from '../trace.js';
-import { formatShape } from '../values.js';
-import type { NoParams } from './define.js';
+import { type NoParams, definePrimitive } from '../registry/define.js';
+import { type Value, bind, shapeOf } from '../trace.js';
+import { type Shape, formatShape } from '../values.js';
 
-declare module '../primitive.js' {
-  interface PrimitiveParams {
-    transpose: NoParams;
+function transposedShape(s: Shape): Shape {
+  if (s.length !== 2) {
+    throw new ShapeMismatchError(`transpose: needs a matrix (rank 2), got shape ${formatShape(s)}.`);
   }
+  return [s[1]!, s[0]!];
 }
 
 /** Matrix transpose ([m, n] → [n, m]). */
-export const transpose: Primitive<'transpose'> = {
+export const primitive = definePrimitive<'transpose', NoParams>({
   name: 'transpose',
   impl: ([a]) => {
-    transpose.shape([shapeOf(a!)], {});
+    transposedShape(shapeOf(a!));
     return transposeKernel(a!);
   },
-  shape: ([s]) => {
-    if (s!.length !== 2) {
-      throw new ShapeMismatchError(`transpose: needs a matrix (rank 2), got shape ${formatShape(s!)}.`);
-    }
-    return [s![1]!, s![0]!];
-  },
+  shape: ([s]) => transposedShape(s!),
   jvp: ([t]) => m.transpose(t!),
   vjp: (ct) => [m.transpose(ct)],
-};
+  args: ['linear'],
+});
+
+/** Matrix transpose. */
+export function op(a: Value): Value {
+  checkValue('transpose', 'a', a);
+  return bind(primitive, [a], {});
+}
