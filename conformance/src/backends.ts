@@ -100,6 +100,7 @@ export const adapters: readonly Adapter[] = [
   // The tape's compiled programs run by the interpreter, as where code generation is forbidden.
   adapter('tape (interpreted)', '@diffint/tape', 'tape', {}, undefined, { codegen: false }),
   forwardAdapter,
+  adapter('forward (interpreted)', '@diffint/forward', 'forward', {}, undefined, { codegen: false }),
   forwardOverTape,
   // Central differences promise 1e-7 relative on smooth functions of moderate scale (they reach
   // ~1e-10 here); differences of differences lose about two more digits (~1e-7 here).

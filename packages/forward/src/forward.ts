@@ -1,164 +1,33 @@
 /**
- * Forward mode: dual numbers with a batch of tangents per value. Each primitive applied to this
- * trace's values computes its primal one level down (`bind`) and then each tangent of the batch
- * with the primitive's JVP rule. A tangent may be `null`, a symbolic zero: a rule whose inputs'
- * tangents are all zero is skipped, so values that do not depend on x cost nothing. The rules are
- * portable math, so under an outer trace (another forward pass, a tape) they differentiate again.
+ * Forward mode on the IR, with a batch of tangents per pass. f runs on every call; its scalar
+ * ops on plain numbers are dual numbers computed at once, its other ops are recorded as a
+ * program (see trace.ts). At the end the program is matched by structure against what this
+ * preparation compiled before, and runs as fused generated code: the primal program, then the
+ * tangent program that the primitives' JVP rules wrote, every direction of the batch in one
+ * run. A recording that touched values of an outer differentiation, or whose values were read
+ * before the end, is interpreted instead, op by op with `bind`, so an outer trace
+ * differentiates it. Symbolic zeros cost nothing: a value that does not depend on x has no
+ * tangent equations at all.
  */
+import { InvalidInputError } from '@diffint/core';
 import {
   type BatchResult,
   type Engine,
   type LeafFn,
+  type PrepKey,
   type Primitive,
   type PrimitiveName,
-  type PrimitiveParams,
   type Tangent,
-  Trace,
   Tracer,
   type Value,
-  bind,
+  fromData,
+  ir,
+  plainData,
+  plainShape,
   shapeOf,
 } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
-import { InvalidInputError } from '@diffint/core';
-
-type Shape = readonly number[];
-
-const scalarShape: Shape = shapeOf(0);
-
-/** t·p with a strong zero: a zero tangent or partial contributes exactly zero (0 × ∞ = 0). */
-function strongProduct(t: number, p: number): number {
-  const v = t * p;
-  return !Number.isNaN(v) || (t !== 0 && p !== 0) ? v : 0;
-}
-
-/** Where a scalar rule writes the output and partials of one op. */
-const scratch = new Float64Array(3);
-
-class DualTracer extends Tracer {
-  constructor(
-    readonly trace: DualTrace,
-    /** The value one level down: plain, or a tracer of an outer differentiation. */
-    readonly primal: Value,
-    readonly shape: Shape,
-    /** One tangent per seed of the batch; `null` is a symbolic zero. */
-    readonly tangents: readonly Tangent[],
-  ) {
-    super();
-  }
-}
-
-class DualTrace extends Trace {
-  readonly engine = 'forward';
-  /** Primitive applications interpreted by this trace (for tests and diagnostics). */
-  applications = 0;
-
-  constructor(readonly batch: number) {
-    super();
-  }
-
-  /** A value of this trace: `x` with one tangent per seed; an input whose seeds are all zero stays a constant. */
-  input(x: Value, tangents: readonly Tangent[]): Value {
-    return tangents.every((t) => t === null) ? x : new DualTracer(this, x, shapeOf(x), tangents);
-  }
-
-  process<N extends PrimitiveName>(
-    prim: Primitive<N>,
-    args: readonly Value[],
-    params: PrimitiveParams[N],
-  ): Value {
-    this.applications++;
-    const primals = new Array<Value>(args.length);
-    const own = new Array<DualTracer | null>(args.length);
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      const mine = a instanceof DualTracer && a.trace === this ? a : null;
-      own[i] = mine;
-      primals[i] = mine === null ? a : mine.primal;
-    }
-    const out = bind(prim, primals, params);
-    const tangents = new Array<Tangent>(this.batch);
-    const ts = new Array<Tangent>(args.length);
-    let anyTangent = false;
-    for (let k = 0; k < this.batch; k++) {
-      let nonZero = false;
-      for (let i = 0; i < args.length; i++) {
-        const t = own[i]?.tangents[k] ?? null;
-        ts[i] = t;
-        if (t !== null) nonZero = true;
-      }
-      const t = nonZero ? prim.jvp(ts, primals, out, params) : null;
-      tangents[k] = t;
-      if (t !== null) anyTangent = true;
-    }
-    return anyTangent ? new DualTracer(this, out, shapeOf(out), tangents) : out;
-  }
-
-  /**
-   * An elementwise op on plain numbers with plain-number tangents: its scalar rule gives the
-   * output and partials in one call, and each tangent is a sum of two products — no JVP rule.
-   */
-  override processElementwise(prim: Primitive, a: Value, b: Value | undefined): Value | null {
-    const rule = prim.scalar;
-    if (rule === undefined) return null;
-    const da = this.scalarDual(a);
-    const db = b === undefined ? null : this.scalarDual(b);
-    if (da === undefined || db === undefined) return null;
-    this.applications++;
-    rule.eval(
-      da === null ? (a as number) : (da.primal as number),
-      b === undefined ? 0 : db === null ? (b as number) : (db.primal as number),
-      scratch,
-    );
-    const out = scratch[0]!;
-    if (rule.constant) return out;
-    const pa = scratch[1]!;
-    const pb = scratch[2]!;
-    const tangents = new Array<Tangent>(this.batch);
-    let anyTangent = false;
-    for (let k = 0; k < this.batch; k++) {
-      const ta = da === null ? null : (da.tangents[k] as number | null);
-      const tb = db === null ? null : (db.tangents[k] as number | null);
-      const t =
-        ta === null
-          ? tb === null
-            ? null
-            : strongProduct(tb, pb)
-          : tb === null
-            ? strongProduct(ta, pa)
-            : strongProduct(ta, pa) + strongProduct(tb, pb);
-      tangents[k] = t;
-      if (t !== null) anyTangent = true;
-    }
-    return anyTangent ? new DualTracer(this, out, scalarShape, tangents) : out;
-  }
-
-  /**
-   * For the scalar path: null for a plain number, the dual for this trace's value with a plain
-   * number primal and plain-number (or zero) tangents, undefined for anything else.
-   */
-  private scalarDual(v: Value): DualTracer | null | undefined {
-    if (typeof v === 'number') return null;
-    if (!(v instanceof DualTracer) || v.trace !== this || typeof v.primal !== 'number') return undefined;
-    for (const t of v.tangents) if (t !== null && typeof t !== 'number') return undefined;
-    return v;
-  }
-
-  primal(t: Tracer): Value {
-    return (t as DualTracer).primal;
-  }
-
-  /** The primal of an output leaf (an output that does not depend on x is its own primal). */
-  primalOf(y: Value): Value {
-    return y instanceof DualTracer && y.trace === this ? y.primal : y;
-  }
-
-  /** The tangent of an output leaf for seed k: a plain zero of its shape where it is symbolic. */
-  tangentOf(y: Value, k: number): Value {
-    const t = y instanceof DualTracer && y.trace === this ? y.tangents[k] : null;
-    return t ?? m.zeros(shapeOf(y));
-  }
-}
+import { DualTrace, DualTracer, StagedDual } from './trace.js';
 
 /** A seed with no non-zero element is a symbolic zero (Jacobian chunks seed most leaves with zeros). */
 function seedOf(t: Value): Tangent {
@@ -169,12 +38,142 @@ function seedOf(t: Value): Tangent {
   return null;
 }
 
+/** A fresh copy of a value that may live in a compiled program's arena. */
+function own(v: Value): Value {
+  if (typeof v === 'number' || v instanceof Tracer) return v;
+  return fromData(plainData(v).slice(), plainShape(v));
+}
+
+/** What is built once per program structure (and pattern of zero seeds). */
+interface Built {
+  readonly program: ir.Program;
+  readonly seeded: readonly (readonly boolean[])[];
+  compiled?: { forward: ir.Compiled; tangents: ir.Tangents; run: ir.Compiled } | null;
+  plain?: ir.Tangents | null;
+}
+
+function staged<T>(build: () => T): T | null {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof ir.NotStageableError) return null;
+    throw e;
+  }
+}
+
+/**
+ * Runs the recorded program and its tangent program; returns, per output of f recorded in the
+ * program, its primal and its tangent per direction (null: zero).
+ */
+function complete(
+  trace: DualTrace,
+  ys: readonly Value[],
+  cache: ir.ProgramCache<Built>,
+  codegen: boolean,
+): { readonly yAt: readonly number[]; readonly tangents: readonly (readonly (Value | null)[])[] } | null {
+  const rec = trace.recording;
+  if (rec.program.inputs.length === 0) return null;
+  const batch = trace.batch;
+  const outputs: number[] = [];
+  const yAt = ys.map((y) => {
+    if (!(y instanceof StagedDual) || y.trace !== trace) return -1;
+    outputs.push(y.v);
+    return outputs.length - 1;
+  });
+  const yCount = outputs.length;
+  const held: Tracer[] = [];
+  for (const b of trace.buffers) b.heldBy(trace, held);
+  for (const t of held) if (t instanceof StagedDual) outputs.push(t.v);
+  const program = rec.finish(outputs);
+  const seeded = trace.seeds.map((s) => Array.from({ length: batch }, (_, k) => (s[k] ?? null) !== null));
+  const key: number[] = [...rec.kinds, -1 - yCount, batch];
+  for (const s of seeded) for (const on of s) key.push(on ? 1 : 0);
+  const built = cache.get(program, key);
+  const forY: ir.Program = { ...program, outputs: outputs.slice(0, yCount) };
+  const seedValue = (index: number): Value => trace.seeds[Math.floor(index / batch)]![index % batch]!;
+  const anyTracedSeed = trace.seeds.some((s) => s.some((t) => t instanceof Tracer));
+  let outs: readonly Value[];
+  let tangents: ir.Tangents;
+  if (!rec.early && !rec.foreign && !anyTracedSeed) {
+    if (built.compiled === undefined) {
+      built.compiled = staged(() => {
+        const t = ir.tangentProgram(forY, built.seeded, batch, true);
+        const forward = ir.compile({ ...program, outputs: [...outputs, ...t.residuals] }, { codegen });
+        return { forward, tangents: t, run: ir.compile(t.program, { codegen }) };
+      });
+    }
+    const c = built.compiled;
+    if (c !== null) {
+      const values = c.forward.run(rec.inputValues as never);
+      for (let i = 0; i < yCount; i++) values[i] = own(values[i]!) as never;
+      rec.setValues([...outputs, ...c.tangents.residuals], values);
+      const inputs = c.tangents.sources.map((s) =>
+        s.kind === 'seed' ? seedValue(s.index) : rec.values[s.v]!,
+      );
+      outs = c.run.run(inputs as never).map(own);
+      tangents = c.tangents;
+      return { yAt, tangents: spread(tangents, outs, yCount, batch) };
+    }
+  }
+  rec.runAll();
+  if (built.plain === undefined)
+    built.plain = staged(() => ir.tangentProgram(forY, built.seeded, batch, false));
+  if (built.plain === null) return { yAt, tangents: eagerTangents(trace, forY, built.seeded) };
+  tangents = built.plain;
+  const inputs = tangents.sources.map((s) => (s.kind === 'seed' ? seedValue(s.index) : rec.values[s.v]!));
+  outs = ir.interpret(tangents.program, inputs);
+  return { yAt, tangents: spread(tangents, outs, yCount, batch) };
+}
+
+/** The tangent program's outputs laid out per output of f, per direction. */
+function spread(t: ir.Tangents, outs: readonly Value[], yCount: number, batch: number): (Value | null)[][] {
+  let k = 0;
+  const result: (Value | null)[][] = [];
+  for (let y = 0; y < yCount; y++) {
+    const row: (Value | null)[] = [];
+    for (let d = 0; d < batch; d++) row.push(t.present[y]![d] ? outs[k++]! : null);
+    result.push(row);
+  }
+  return result;
+}
+
+/** The JVP rules run on values, for a program whose tangent program cannot be staged. */
+function eagerTangents(
+  trace: DualTrace,
+  p: ir.Program,
+  seeded: readonly (readonly boolean[])[],
+): (Value | null)[][] {
+  const rec = trace.recording;
+  const tan = new Array<Tangent[] | undefined>(p.shapes.length);
+  p.inputs.forEach((v, i) => {
+    if (seeded[i]?.includes(true)) tan[v] = trace.seeds[i]!.slice();
+  });
+  for (const e of p.eqns) {
+    if (!e.args.some((a) => tan[a] !== undefined)) continue;
+    const prim = e.prim as Primitive<PrimitiveName>;
+    const primals = e.args.map((a) => rec.values[a]!);
+    tan[e.out] = Array.from({ length: trace.batch }, (_, k) => {
+      const ts = e.args.map((a) => tan[a]?.[k] ?? null);
+      return ts.every((t) => t === null)
+        ? null
+        : prim.jvp(ts, primals, rec.values[e.out]!, e.params as never);
+    });
+  }
+  return p.outputs.map((y) => Array.from({ length: trace.batch }, (_, k) => tan[y]?.[k] ?? null));
+}
+
 export interface ForwardOptions {
   /**
    * Tangents carried per pass (default 8): a Jacobian of an n-input function takes ⌈n/chunk⌉
    * passes, each costing about chunk + 1 evaluations of f's arithmetic.
    */
   readonly chunk?: number;
+  /**
+   * Generate JavaScript for recorded programs (default true). False runs them with the
+   * interpreter, which needs no code generation; it is also chosen by itself where
+   * `new Function` is forbidden (a strict Content-Security-Policy).
+   */
+  readonly codegen?: boolean;
 }
 
 export interface ForwardEngine extends Engine {
@@ -192,7 +191,25 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
       `forward({ chunk }): chunk must be a positive integer (tangents per pass), got ${String(chunk)}.`,
     );
   }
+  const codegen = options.codegen !== false;
   let lastPassApplications = 0;
+  const programs = new WeakMap<PrepKey, ir.ProgramCache<Built>>();
+  const cacheFor = (key: PrepKey) => {
+    let c = programs.get(key);
+    if (c === undefined) {
+      // The structure's extra integers end with one 0/1 per input and direction: which are seeded.
+      c = new ir.ProgramCache<Built>((program, kinds) => {
+        const batch = kinds[program.inputs.length + 1]!;
+        const flags = kinds.slice(program.inputs.length + 2);
+        const seeded = program.inputs.map((_, i) =>
+          Array.from({ length: batch }, (_, k) => flags[i * batch + k] === 1),
+        );
+        return { program, seeded };
+      });
+      programs.set(key, c);
+    }
+    return c;
+  };
   return {
     kind: 'engine',
     name: 'forward',
@@ -202,9 +219,10 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
     get lastPassApplications() {
       return lastPassApplications;
     },
-    pushforward(f: LeafFn, xs, tangents): BatchResult {
+    pushforward(f: LeafFn, xs, tangents, key): BatchResult {
       const trace = new DualTrace(tangents.length);
       let ys: readonly Value[];
+      let done: ReturnType<typeof complete>;
       try {
         const inputs = xs.map((x, i) =>
           trace.input(
@@ -213,13 +231,20 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
           ),
         );
         ys = f(inputs);
+        done = complete(trace, ys, cacheFor(key ?? trace), codegen);
       } finally {
         trace.finish();
         lastPassApplications = trace.applications;
       }
+      const tangentOf = (y: Value, j: number, k: number): Value => {
+        let t: Value | null = null;
+        if (y instanceof DualTracer && y.trace === trace) t = y.tangents[k] ?? null;
+        else if (y instanceof StagedDual && y.trace === trace) t = done?.tangents[done.yAt[j]!]?.[k] ?? null;
+        return t ?? m.zeros(shapeOf(y));
+      };
       return {
-        ys: ys.map((y) => trace.primalOf(y)),
-        results: tangents.map((_, k) => ys.map((y) => trace.tangentOf(y, k))),
+        ys: ys.map((y) => (y instanceof Tracer && y.trace === trace ? trace.primal(y) : y)),
+        results: tangents.map((_, k) => ys.map((y, j) => tangentOf(y, j, k))),
       };
     },
   };

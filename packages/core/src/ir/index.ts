@@ -2,7 +2,9 @@
 export { type Eqn, type Program, ProgramBuilder, formatProgram } from './program.js';
 export { NotStageableError, StagedTracer, StagingTrace } from './stage.js';
 export { interpret } from './interpret.js';
-export { type Backward, type BackwardSource, backwardProgram } from './vjp.js';
+export { type Backward, type BackwardSource, type Staged, activity, backwardProgram } from './vjp.js';
+export { type Tangents, tangentProgram } from './jvp.js';
+export { Residuals, type Source } from './residuals.js';
 export { type CompileOptions, type Compiled, codegenAvailable, compile } from './compile.js';
 export { hashProgram, sameProgram } from './signature.js';
 export { elementwise, isCheap, kernelOnly, structural } from './lowering.js';

@@ -198,6 +198,18 @@ export function pairOf(backend: AnyBackend): { outer: Engine; inner: Engine } {
   return backend.kind === 'second-order' ? backend : { outer: backend, inner: backend };
 }
 
+const innerKeys = new WeakMap<PrepKey, PrepKey>();
+
+/** The inner engine's own per-preparation key, kept with the operator's (its compiled programs live under it). */
+function innerKey(key: PrepKey): PrepKey {
+  let k = innerKeys.get(key);
+  if (k === undefined) {
+    k = {};
+    innerKeys.set(key, k);
+  }
+  return k;
+}
+
 /**
  * x ↦ ∇f(x) by the inner engine, as a function the outer engine differentiates. It remembers
  * the primal value and gradient of its first evaluation, which is at the point itself.
@@ -234,11 +246,18 @@ export function hvpValues(
 ): { y: Value; gradient: readonly Value[]; results: readonly (readonly Value[])[] } {
   const { outer, inner } = pairOf(backend);
   if (outer === inner && outer.hvp) return outer.hvp(f, xs, tangents, key);
-  const { grad, first } = innerGradient(inner, f, 'hvp');
   if (outer.pushforward) {
-    const r = outer.pushforward(grad, xs, tangents, key);
-    return { y: first.y, gradient: r.ys, results: r.results };
+    // f's value leaves as one more output of the inner gradient, so the outer engine returns it
+    // with the gradient (one level down) and nothing reads a primal while it is tracing.
+    const withValue: LeafFn = (x) => {
+      const r = gradientValues(inner, f, x, innerKey(key), 'hvp');
+      return [...r.gradient, r.y];
+    };
+    const r = outer.pushforward(withValue, xs, tangents, key);
+    const n = r.ys.length - 1;
+    return { y: r.ys[n]!, gradient: r.ys.slice(0, n), results: r.results.map((t) => t.slice(0, n)) };
   }
+  const { grad, first } = innerGradient(inner, f, 'hvp');
   const results = tangents.map((t) => {
     const tv = flatVector(t);
     return gradientValues(outer, (x) => [m.sum(m.mulNoNan(flatVector(grad(x)), tv))], xs, key).gradient;
