@@ -8,6 +8,7 @@ import type { Primitive, PrimitiveName } from '../primitive.js';
 import { NDArray, type Plain, type Shape, sizeOf } from '../values.js';
 import { elementwise } from './lowering.js';
 import type { Program } from './program.js';
+import { arenaKernel } from './products.js';
 import type { Access, Schedule } from './schedule.js';
 
 /** What a run stores for a variable: a number for a scalar, the data otherwise. */
@@ -105,6 +106,19 @@ export function generate(p: Program, sched: Schedule): Generated {
       const prim = e.prim as Primitive<PrimitiveName>;
       const shapes = e.args.map((a) => p.shapes[a]!);
       const params = e.params as never;
+      const into = scalar(e.out) ? undefined : arenaKernel(e);
+      if (into !== undefined) {
+        const out = arena.length;
+        arena.push(sizeOf(p.shapes[e.out]!));
+        kernels.push((...args: Raw[]) => {
+          const o = args.pop() as Float64Array;
+          into(o, args, shapes, params);
+          return o;
+        });
+        const call = [...e.args.map((a) => name[a]), `A[${out}]`].join(', ');
+        lines.push(`d${e.out} = K[${kernels.length - 1}](${call});`);
+        return;
+      }
       kernels.push((...args: Raw[]) =>
         raw(
           prim.impl(

@@ -7,6 +7,7 @@
 import type { Plain } from '../values.js';
 import { type Raw, generate, raw, wrap } from './codegen.js';
 import { interpret } from './interpret.js';
+import { readTransposesInPlace } from './products.js';
 import type { Program } from './program.js';
 import { schedule, withoutDeadCode } from './schedule.js';
 
@@ -50,8 +51,8 @@ function interpreted(p: Program): Compiled {
 }
 
 export function compile(program: Program, options: CompileOptions = {}): Compiled {
-  const p = withoutDeadCode(program);
-  if (options.codegen === false || !codegenAvailable()) return interpreted(p);
+  if (options.codegen === false || !codegenAvailable()) return interpreted(withoutDeadCode(program));
+  const p = withoutDeadCode(readTransposesInPlace(program));
   const g = generate(p, schedule(p));
   let factory: (...a: unknown[]) => (inputs: readonly Plain[]) => Plain[];
   try {
