@@ -8,6 +8,7 @@
  *
  * Options: --smoke, --only=<scenario>[,<scenario>…], --out=<dir>, --sizes=full|smoke (the sizes to
  * run, by default those of the mode: `--smoke --sizes=full` checks that every size runs, quickly),
+ * --backends=<backend>[,<backend>…] (only those rows, e.g. tape,forward-over-tape,jax-js/wasm),
  * --render (rewrite the chart and the README section from results/latest.json, measuring nothing).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,10 +29,11 @@ const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const only = option('only')?.split(',');
+const backends = option('backends')?.split(',');
 const sizes = option('sizes') ?? (smoke ? 'smoke' : 'full');
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Only a full run of every scenario replaces the committed results; others go to a temporary directory. */
-const complete = !smoke && only === undefined && sizes === 'full';
+const complete = !smoke && only === undefined && backends === undefined && sizes === 'full';
 const outDir =
   option('out') ??
   (complete
@@ -66,7 +68,10 @@ async function main(): Promise<number> {
   for (const s of scenarios) {
     if (only && !only.includes(s.name)) continue;
     for (const size of sizes === 'smoke' ? s.sizes.smoke : s.sizes.full) {
-      const c = await s.build(size, engines);
+      const built = await s.build(size, engines);
+      const c = backends
+        ? { ...built, variants: built.variants.filter((v) => backends.includes(v.backend)) }
+        : built;
       const r = await runCase(c, cfg, log);
       results.push(r);
       process.stdout.write(`\n${textTable(r)}\n`);

@@ -20,10 +20,8 @@ import {
   type Tangent,
   Tracer,
   type Value,
-  fromData,
+  handOver,
   ir,
-  plainData,
-  plainShape,
   shapeOf,
 } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
@@ -38,18 +36,14 @@ function seedOf(t: Value): Tangent {
   return null;
 }
 
-/** A fresh copy of a value that may live in a compiled program's arena. */
-function own(v: Value): Value {
-  if (typeof v === 'number' || v instanceof Tracer) return v;
-  return fromData(plainData(v).slice(), plainShape(v));
-}
-
 /** What is built once per program structure (and pattern of zero seeds). */
 interface Built {
   readonly program: ir.Program;
   readonly seeded: readonly (readonly boolean[])[];
   compiled?: { forward: ir.Compiled; tangents: ir.Tangents; run: ir.Compiled } | null;
   plain?: ir.Tangents | null;
+  /** Recordings of this structure seen so far: it is compiled on the second. */
+  sightings: number;
 }
 
 function staged<T>(build: () => T): T | null {
@@ -94,23 +88,29 @@ function complete(
   const anyTracedSeed = trace.seeds.some((s) => s.some((t) => t instanceof Tracer));
   let outs: readonly Value[];
   let tangents: ir.Tangents;
-  if (!rec.early && !rec.foreign && !anyTracedSeed) {
+  if (!rec.early && !rec.foreign && !anyTracedSeed && ++built.sightings >= 2) {
     if (built.compiled === undefined) {
       built.compiled = staged(() => {
         const t = ir.tangentProgram(forY, built.seeded, batch, true);
-        const forward = ir.compile({ ...program, outputs: [...outputs, ...t.residuals] }, { codegen });
-        return { forward, tangents: t, run: ir.compile(t.program, { codegen }) };
+        const forward = ir.compile(
+          { ...program, outputs: [...outputs, ...t.residuals] },
+          { codegen, fresh: yCount },
+        );
+        return {
+          forward,
+          tangents: t,
+          run: ir.compile(t.program, { codegen, fresh: t.program.outputs.length }),
+        };
       });
     }
     const c = built.compiled;
     if (c !== null) {
-      const values = c.forward.run(rec.inputValues as never);
-      for (let i = 0; i < yCount; i++) values[i] = own(values[i]!) as never;
-      rec.setValues([...outputs, ...c.tangents.residuals], values);
+      rec.setValues([...outputs, ...c.tangents.residuals], c.forward.run(rec.inputValues as never));
       const inputs = c.tangents.sources.map((s) =>
         s.kind === 'seed' ? seedValue(s.index) : rec.values[s.v]!,
       );
-      outs = c.run.run(inputs as never).map(own);
+      // Fresh arrays (see `fresh` above): handed over, so core returns them without a copy.
+      outs = c.run.run(inputs as never).map((t) => (typeof t === 'number' ? t : handOver(t)));
       tangents = c.tangents;
       return { yAt, tangents: spread(tangents, outs, yCount, batch) };
     }
@@ -183,6 +183,23 @@ export interface ForwardEngine extends Engine {
   readonly lastPassApplications: number;
 }
 
+/**
+ * Compiled programs, shared by every forward engine of the process and matched by structure;
+ * bounded, least recently used first out. The structure's extra integers end with the batch
+ * size and one 0/1 per input and direction: which are seeded.
+ */
+const newPrograms = () =>
+  new ir.ProgramCache<Built>((program, kinds) => {
+    const batch = kinds[program.inputs.length + 1]!;
+    const flags = kinds.slice(program.inputs.length + 2);
+    const seeded = program.inputs.map((_, i) =>
+      Array.from({ length: batch }, (_, k) => flags[i * batch + k] === 1),
+    );
+    return { program, seeded, sightings: 0 };
+  }, 64);
+const generatedPrograms = newPrograms();
+const interpretedPrograms = newPrograms();
+
 /** The forward-mode engine, in float64: native pushforward of a batch; the rest derived by core. */
 export function forward(options: ForwardOptions = {}): ForwardEngine {
   const chunk = options.chunk ?? 8;
@@ -193,23 +210,7 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
   }
   const codegen = options.codegen !== false;
   let lastPassApplications = 0;
-  const programs = new WeakMap<PrepKey, ir.ProgramCache<Built>>();
-  const cacheFor = (key: PrepKey) => {
-    let c = programs.get(key);
-    if (c === undefined) {
-      // The structure's extra integers end with one 0/1 per input and direction: which are seeded.
-      c = new ir.ProgramCache<Built>((program, kinds) => {
-        const batch = kinds[program.inputs.length + 1]!;
-        const flags = kinds.slice(program.inputs.length + 2);
-        const seeded = program.inputs.map((_, i) =>
-          Array.from({ length: batch }, (_, k) => flags[i * batch + k] === 1),
-        );
-        return { program, seeded };
-      });
-      programs.set(key, c);
-    }
-    return c;
-  };
+  const cache = codegen ? generatedPrograms : interpretedPrograms;
   return {
     kind: 'engine',
     name: 'forward',
@@ -219,7 +220,7 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
     get lastPassApplications() {
       return lastPassApplications;
     },
-    pushforward(f: LeafFn, xs, tangents, key): BatchResult {
+    pushforward(f: LeafFn, xs, tangents): BatchResult {
       const trace = new DualTrace(tangents.length);
       let ys: readonly Value[];
       let done: ReturnType<typeof complete>;
@@ -231,7 +232,7 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
           ),
         );
         ys = f(inputs);
-        done = complete(trace, ys, cacheFor(key ?? trace), codegen);
+        done = complete(trace, ys, cache, codegen);
       } finally {
         trace.finish();
         lastPassApplications = trace.applications;

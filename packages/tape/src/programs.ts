@@ -3,7 +3,7 @@
  * primitives' VJP rules on staged values), and the compiled forward and backward runs. Built on
  * first use and kept in a per-preparation cache, so a steady loop of calls builds nothing.
  */
-import { Tracer, type Value, fromData, ir, plainData, plainShape } from '@diffint/core/engine';
+import { ir } from '@diffint/core/engine';
 
 export interface Built {
   /** The recorded program, its outputs being the outputs of f then the values buffers hold. */
@@ -15,6 +15,8 @@ export interface Built {
   compiled: { forward: ir.Compiled; backward: ir.Backward; backwardRun: ir.Compiled } | null | undefined;
   /** For interpretation: the backward program reading every primal from the forward run. */
   plain: ir.Backward | null | undefined;
+  /** Recordings of this structure seen so far. */
+  sightings: number;
 }
 
 export function newBuilt(program: ir.Program, kinds: readonly number[], yCount: number): Built {
@@ -24,6 +26,7 @@ export function newBuilt(program: ir.Program, kinds: readonly number[], yCount: 
     active: kinds.map((k) => k === ir.InputKind.Active),
     compiled: undefined,
     plain: undefined,
+    sightings: 0,
   };
 }
 
@@ -38,9 +41,10 @@ export function compiledOf(b: Built, codegen: boolean): Built['compiled'] {
     const backward = ir.backwardProgram(forY(b), b.active, true);
     const forward = ir.compile(
       { ...b.program, outputs: [...b.program.outputs, ...backward.residuals] },
-      { codegen },
+      { codegen, fresh: b.yCount },
     );
-    b.compiled = { forward, backward, backwardRun: ir.compile(backward.program, { codegen }) };
+    const backwardRun = ir.compile(backward.program, { codegen, fresh: backward.program.outputs.length });
+    b.compiled = { forward, backward, backwardRun };
   } catch (e) {
     if (!(e instanceof ir.NotStageableError)) throw e;
     b.compiled = null;
@@ -58,10 +62,4 @@ export function plainOf(b: Built): ir.Backward | null {
     b.plain = null;
   }
   return b.plain;
-}
-
-/** A fresh copy of a value that may live in a compiled program's arena. */
-export function own(v: Value): Value {
-  if (typeof v === 'number' || v instanceof Tracer) return v;
-  return fromData(plainData(v).slice(), plainShape(v));
 }

@@ -21,7 +21,7 @@ import {
 } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
 import { region } from './memory.js';
-import { type Built, compiledOf, newBuilt, own, plainOf } from './programs.js';
+import { type Built, compiledOf, newBuilt, plainOf } from './programs.js';
 import { TapeTrace, TapeTracer } from './trace.js';
 
 /** How the recorded program of one call was run. */
@@ -70,14 +70,12 @@ function complete(
   for (const t of held) if ((t as TapeTracer).v >= 0) outputs.push((t as TapeTracer).v);
   const program = rec.finish(outputs);
   const built = cache.get(program, [...rec.kinds, -1 - yCount]);
-  if (!rec.early && !rec.foreign) {
+  // A structure is compiled on its second sighting: a one-off costs no code generation.
+  if (!rec.early && !rec.foreign && ++built.sightings >= 2) {
     const c = compiledOf(built, codegen);
     if (c !== null && c !== undefined) {
       const vars = [...outputs, ...c.backward.residuals];
-      const values = c.forward.run(rec.inputValues as never);
-      // The outputs of f leave the call: copied out of the arena.
-      for (let i = 0; i < yCount; i++) values[i] = own(values[i]!) as never;
-      rec.setValues(vars, values);
+      rec.setValues(vars, c.forward.run(rec.inputValues as never));
       return { built, compiled: true, yAt };
     }
   }
@@ -110,9 +108,8 @@ function programAdjoints(
   for (let i = 0; i < built.active.length; i++) {
     if (!built.active[i]) continue;
     const g = out[k++]!;
-    // Compiled outputs live in the arena: copied, and the copy is the caller's to keep.
-    adj[i] = compiled != null ? (own(g) as Value) : g;
-    if (compiled != null && typeof adj[i] !== 'number') handOver(adj[i] as never);
+    // Compiled outputs are fresh arrays (see `fresh` in compiledOf): the caller's to keep.
+    adj[i] = compiled != null && typeof g !== 'number' ? handOver(g as never) : g;
   }
   return adj;
 }
@@ -166,6 +163,11 @@ function backward(
   run: Run | null,
 ): Value[] {
   const n = trace.slots;
+  if (n === 0) {
+    // Array code only: the program's adjoints are the inputs' adjoints.
+    const padj = run === null || run.built.yCount === 0 ? null : programAdjoints(trace, run, cotangent);
+    return inputs.map((x) => padj?.[trace.inputIndex(x)] ?? m.zeros(x.shape));
+  }
   const { isRecord, arg0, arg1, d0, d1 } = trace.columns;
   const { memory, at } = region(9 * n);
   const sadj = new Float64Array(memory, at, n);
@@ -231,6 +233,19 @@ function backward(
   });
 }
 
+/**
+ * Compiled programs, shared by every tape of the process (so a one-shot call of a function seen
+ * before reuses its code) and matched by structure; bounded, least recently used first out.
+ * The last of a structure's extra integers is -1 - (the number of outputs of f).
+ */
+const newPrograms = () =>
+  new ir.ProgramCache<Built>(
+    (p, kinds) => newBuilt(p, kinds.slice(0, -1), -1 - kinds[kinds.length - 1]!),
+    64,
+  );
+const generatedPrograms = newPrograms();
+const interpretedPrograms = newPrograms();
+
 /** The native reverse-mode engine, in float64. */
 export function tape(options: TapeOptions = {}): TapeEngine {
   const codegen = options.codegen !== false;
@@ -238,18 +253,7 @@ export function tape(options: TapeOptions = {}): TapeEngine {
   let lastRunCompiled = false;
   /** Slots of each preparation's last recording: the next one allocates its columns once. */
   const capacities = new WeakMap<PrepKey, number>();
-  const programs = new WeakMap<PrepKey, ir.ProgramCache<Built>>();
-  const cacheFor = (key: PrepKey) => {
-    let c = programs.get(key);
-    if (c === undefined) {
-      // The last entry of the structure's kinds is -1 - (the number of outputs of f).
-      c = new ir.ProgramCache<Built>((p, kinds) =>
-        newBuilt(p, kinds.slice(0, -1), -1 - kinds[kinds.length - 1]!),
-      );
-      programs.set(key, c);
-    }
-    return c;
-  };
+  const cache = codegen ? generatedPrograms : interpretedPrograms;
   return {
     kind: 'engine',
     name: 'tape',
@@ -269,7 +273,7 @@ export function tape(options: TapeOptions = {}): TapeEngine {
       try {
         inputs = xs.map((x) => trace.input(x));
         ys = f(inputs);
-        run = complete(trace, ys, cacheFor(key), codegen);
+        run = complete(trace, ys, cache, codegen);
       } finally {
         trace.finish();
       }

@@ -46,16 +46,21 @@ export class TapeTrace extends Trace {
   /** Scalar slots used: inputs, then records. */
   slots = 0;
   scalarRecords = 0;
-  columns: Columns;
+  private cols: Columns | null = null;
   readonly recording = new ir.Recording();
   /** Per program input: the scalar slot it stands for, or -1. */
   readonly inputSlots: number[] = [];
   private readonly slotVars = new Map<number, number>();
 
   /** `capacity`: the slots expected (the previous recording's count), so the columns rarely grow. */
-  constructor(capacity: number) {
+  constructor(private readonly capacity: number) {
     super();
-    this.columns = new Columns(capacity);
+  }
+
+  /** The scalar columns, allocated on first use (array code never needs them). */
+  get columns(): Columns {
+    if (this.cols === null) this.cols = new Columns(this.capacity);
+    return this.cols;
   }
 
   /** An active input: a plain number becomes a scalar slot, anything else a program input. */
@@ -175,7 +180,8 @@ export class TapeTrace extends Trace {
 
   private next(isRecord: number): number {
     const s = this.slots;
-    if (s === this.columns.capacity) this.columns = new Columns(2 * s, this.columns);
+    const c = this.columns;
+    if (s === c.capacity) this.cols = new Columns(2 * s, c);
     this.columns.isRecord[s] = isRecord;
     this.slots = s + 1;
     return s;

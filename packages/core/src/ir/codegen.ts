@@ -43,7 +43,11 @@ export interface Generated {
   readonly kernels: readonly ((...args: Raw[]) => Raw)[];
 }
 
-export function generate(p: Program, sched: Schedule): Generated {
+/**
+ * `fresh`: how many leading outputs must be arrays of their own (the caller keeps them past the
+ * next run); they are allocated per run instead of living in the arena.
+ */
+export function generate(p: Program, sched: Schedule, fresh = 0): Generated {
   const { steps, access, stored } = sched;
   const nv = p.shapes.length;
   const stepOf = new Int32Array(nv).fill(-1);
@@ -56,6 +60,15 @@ export function generate(p: Program, sched: Schedule): Generated {
   const literals: Float64Array[] = [];
   const kernels: ((...args: Raw[]) => Raw)[] = [];
   const scalar = (v: number) => p.shapes[v]!.length === 0;
+  const isFresh = new Uint8Array(nv);
+  for (let i = 0; i < fresh && i < p.outputs.length; i++) isFresh[p.outputs[i]!] = 1;
+  /** Storage for a stored array: a new array per run for a fresh output, else an arena array. */
+  const storage = (v: number): string => {
+    const n = sizeOf(p.shapes[v]!);
+    if (isFresh[v]) return `new Float64Array(${n})`;
+    arena.push(n);
+    return `A[${arena.length - 1}]`;
+  };
   /** The expression of a stored, input or literal variable as a whole (number or array). */
   const name = new Array<string>(nv);
   p.inputs.forEach((v, i) => {
@@ -108,14 +121,13 @@ export function generate(p: Program, sched: Schedule): Generated {
       const params = e.params as never;
       const into = scalar(e.out) ? undefined : arenaKernel(e);
       if (into !== undefined) {
-        const out = arena.length;
-        arena.push(sizeOf(p.shapes[e.out]!));
+        const out = storage(e.out);
         kernels.push((...args: Raw[]) => {
           const o = args.pop() as Float64Array;
           into(o, args, shapes, params);
           return o;
         });
-        const call = [...e.args.map((a) => name[a]), `A[${out}]`].join(', ');
+        const call = [...e.args.map((a) => name[a]), out].join(', ');
         lines.push(`d${e.out} = K[${kernels.length - 1}](${call});`);
         return;
       }
@@ -152,15 +164,21 @@ export function generate(p: Program, sched: Schedule): Generated {
       if (!stored[out]) continue;
       if (scalar(out)) body.push(`d${out} = t${out};`);
       else {
-        lines.push(`d${out} = A[${arena.length}];`);
-        arena.push(sizeOf(p.shapes[out]!));
+        lines.push(`d${out} = ${storage(out)};`);
         body.push(`d${out}[i] = t${out};`);
       }
     }
     for (const [a, h] of hoisted) before.push(`const ${h} = ${name[a]}[0];`);
     lines.push(`{`, ...before, `for (let i = 0; i < ${st.size}; i++) {`, ...body, `}`, ...after, `}`);
   });
-  const outs = p.outputs.map((v) => `wrap(${name[v] ?? `d${v}`}, S[${v}])`);
+  const made = new Uint8Array(nv);
+  for (const e of p.eqns) made[e.out] = 1;
+  const outs = p.outputs.map((v, i) => {
+    const whole = name[v] ?? `d${v}`;
+    // An input or a literal returned as a fresh output is copied.
+    const own = i < fresh && !made[v] && !scalar(v) ? `${whole}.slice()` : whole;
+    return `wrap(${own}, S[${v}])`;
+  });
   lines.push(`return [${outs.join(', ')}];`);
   return { source: lines.join('\n'), arena, literals, kernels };
 }

@@ -4,7 +4,7 @@
  * Content-Security-Policy forbids `new Function`) or when asked — the interpreter. Both compute
  * the same numbers as the eager kernels.
  */
-import type { Plain } from '../values.js';
+import { type Plain, fromData, plainData, plainShape } from '../values.js';
 import { type Raw, generate, raw, wrap } from './codegen.js';
 import { interpret } from './interpret.js';
 import { readTransposesInPlace } from './products.js';
@@ -26,6 +26,11 @@ export interface Compiled {
 export interface CompileOptions {
   /** Generate code (default). False: always interpret. */
   readonly codegen?: boolean;
+  /**
+   * How many leading outputs are the caller's to keep: allocated per run (or copied, for an
+   * input) instead of living in the arena, which the next run overwrites.
+   */
+  readonly fresh?: number;
 }
 
 let codegenWorks: boolean | null = null;
@@ -42,18 +47,27 @@ export function codegenAvailable(): boolean {
   return codegenWorks;
 }
 
-function interpreted(p: Program): Compiled {
+function interpreted(p: Program, fresh: number): Compiled {
   return {
-    run: (inputs) => interpret(p, inputs) as Plain[],
+    run: (inputs) => {
+      const out = interpret(p, inputs) as Plain[];
+      // A kernel's result may share memory with its argument (a reshape does): copied.
+      for (let i = 0; i < fresh && i < out.length; i++) {
+        const v = out[i]!;
+        if (typeof v !== 'number') out[i] = fromData(plainData(v).slice(), plainShape(v));
+      }
+      return out;
+    },
     generated: false,
     source: '',
   };
 }
 
 export function compile(program: Program, options: CompileOptions = {}): Compiled {
-  if (options.codegen === false || !codegenAvailable()) return interpreted(withoutDeadCode(program));
+  const fresh = options.fresh ?? 0;
+  if (options.codegen === false || !codegenAvailable()) return interpreted(withoutDeadCode(program), fresh);
   const p = withoutDeadCode(readTransposesInPlace(program));
-  const g = generate(p, schedule(p));
+  const g = generate(p, schedule(p), fresh);
   let factory: (...a: unknown[]) => (inputs: readonly Plain[]) => Plain[];
   try {
     factory = new Function(
@@ -66,7 +80,7 @@ export function compile(program: Program, options: CompileOptions = {}): Compile
       `"use strict";\nreturn function run(inputs) {\n${g.source}\n};`,
     ) as typeof factory;
   } catch {
-    return interpreted(p);
+    return interpreted(p, fresh);
   }
   const arena = g.arena.map((n) => new Float64Array(n));
   const run = factory(arena, g.literals, g.kernels, raw, wrap, p.shapes) as (
