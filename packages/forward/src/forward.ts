@@ -64,7 +64,11 @@ function complete(
   ys: readonly Value[],
   cache: ir.ProgramCache<Built>,
   codegen: boolean,
-): { readonly yAt: readonly number[]; readonly tangents: readonly (readonly (Value | null)[])[] } | null {
+): {
+  readonly yAt: readonly number[];
+  readonly tangents: readonly (readonly (Value | null)[])[];
+  readonly compiled: boolean;
+} | null {
   const rec = trace.recording;
   if (rec.program.inputs.length === 0) return null;
   const batch = trace.batch;
@@ -112,17 +116,18 @@ function complete(
       // Fresh arrays (see `fresh` above): handed over, so core returns them without a copy.
       outs = c.run.run(inputs as never).map((t) => (typeof t === 'number' ? t : handOver(t)));
       tangents = c.tangents;
-      return { yAt, tangents: spread(tangents, outs, yCount, batch) };
+      return { yAt, tangents: spread(tangents, outs, yCount, batch), compiled: true };
     }
   }
   rec.runAll();
   if (built.plain === undefined)
     built.plain = staged(() => ir.tangentProgram(forY, built.seeded, batch, false));
-  if (built.plain === null) return { yAt, tangents: eagerTangents(trace, forY, built.seeded) };
+  if (built.plain === null)
+    return { yAt, tangents: eagerTangents(trace, forY, built.seeded), compiled: false };
   tangents = built.plain;
   const inputs = tangents.sources.map((s) => (s.kind === 'seed' ? seedValue(s.index) : rec.values[s.v]!));
   outs = ir.interpret(tangents.program, inputs);
-  return { yAt, tangents: spread(tangents, outs, yCount, batch) };
+  return { yAt, tangents: spread(tangents, outs, yCount, batch), compiled: false };
 }
 
 /** The tangent program's outputs laid out per output of f, per direction. */
@@ -181,6 +186,8 @@ export interface ForwardEngine extends Engine {
   readonly batchSize: number;
   /** Primitive applications interpreted by the most recent pass (for tests and diagnostics). */
   readonly lastPassApplications: number;
+  /** Whether the most recent pass ran compiled code (for tests and diagnostics). */
+  readonly lastRunCompiled: boolean;
 }
 
 /**
@@ -210,6 +217,7 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
   }
   const codegen = options.codegen !== false;
   let lastPassApplications = 0;
+  let lastRunCompiled = false;
   const cache = codegen ? generatedPrograms : interpretedPrograms;
   return {
     kind: 'engine',
@@ -219,6 +227,9 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
     batchSize: chunk,
     get lastPassApplications() {
       return lastPassApplications;
+    },
+    get lastRunCompiled() {
+      return lastRunCompiled;
     },
     pushforward(f: LeafFn, xs, tangents): BatchResult {
       const trace = new DualTrace(tangents.length);
@@ -233,6 +244,7 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
         );
         ys = f(inputs);
         done = complete(trace, ys, cache, codegen);
+        lastRunCompiled = done?.compiled ?? false;
       } finally {
         trace.finish();
         lastPassApplications = trace.applications;

@@ -169,7 +169,14 @@ export function generate(p: Program, sched: Schedule, fresh = 0): Generated {
       }
     }
     for (const [a, h] of hoisted) before.push(`const ${h} = ${name[a]}[0];`);
-    lines.push(`{`, ...before, `for (let i = 0; i < ${st.size}; i++) {`, ...body, `}`, ...after, `}`);
+    // Appended one by one: a spread of a long body would overflow the stack.
+    lines.push(`{`);
+    for (const l of before) lines.push(l);
+    lines.push(`for (let i = 0; i < ${st.size}; i++) {`);
+    for (const l of body) lines.push(l);
+    lines.push(`}`);
+    for (const l of after) lines.push(l);
+    lines.push(`}`);
   });
   const made = new Uint8Array(nv);
   for (const e of p.eqns) made[e.out] = 1;

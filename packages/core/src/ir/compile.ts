@@ -33,6 +33,9 @@ export interface CompileOptions {
   readonly fresh?: number;
 }
 
+/** Programs longer than this are interpreted. */
+export const maxGeneratedEquations = 20_000;
+
 let codegenWorks: boolean | null = null;
 
 /** Whether `new Function` is allowed here (it is not under a strict Content-Security-Policy). */
@@ -65,7 +68,12 @@ function interpreted(p: Program, fresh: number): Compiled {
 
 export function compile(program: Program, options: CompileOptions = {}): Compiled {
   const fresh = options.fresh ?? 0;
-  if (options.codegen === false || !codegenAvailable()) return interpreted(withoutDeadCode(program), fresh);
+  // A very long program (scalar code recorded op by op) makes a function too large for the JS
+  // engine to optimise: the interpreter runs it as fast.
+  const tooLong = program.eqns.length > maxGeneratedEquations;
+  if (options.codegen === false || tooLong || !codegenAvailable()) {
+    return interpreted(withoutDeadCode(program), fresh);
+  }
   const p = withoutDeadCode(readTransposesInPlace(program));
   const g = generate(p, schedule(p), fresh);
   let factory: (...a: unknown[]) => (inputs: readonly Plain[]) => Plain[];

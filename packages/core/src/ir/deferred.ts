@@ -8,6 +8,7 @@
 import type { AnyPrimitive, Primitive, PrimitiveName, PrimitiveParams } from '../primitive.js';
 import { Tracer, type Value, bind } from '../trace.js';
 import { NDArray, type Plain, type Shape } from '../values.js';
+import { computedByInterpreter } from './interpret.js';
 import { type Program, ProgramBuilder } from './program.js';
 
 /** What an input of a recording is; part of the structure a compiled program is matched by. */
@@ -56,7 +57,7 @@ export class Recording {
   constantInput(a: Value, shape: Shape): number {
     if (typeof a === 'number') return this.input(InputKind.Number, a, shape);
     if (a instanceof Tracer) return this.input(InputKind.Foreign, a, shape);
-    return this.input(InputKind.Array, snapshot(a), shape);
+    return this.input(InputKind.Array, computedByInterpreter(a) ? a : snapshot(a), shape);
   }
 
   eqn<N extends PrimitiveName>(

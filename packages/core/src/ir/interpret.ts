@@ -5,8 +5,28 @@
  * program runs under an outer differentiation.
  */
 import type { Primitive, PrimitiveName } from '../primitive.js';
-import { type Value, bind } from '../trace.js';
+import { Tracer, type Value, bind } from '../trace.js';
+import { type Plain, plainData } from '../values.js';
 import type { Program } from './program.js';
+
+/**
+ * Arrays the interpreter computed from plain values alone: no user code holds them, so a
+ * recording that receives one as a constant need not copy it.
+ */
+const computedHere = new WeakSet<object>();
+
+/** True for an array the interpreter computed (see `computedHere`). */
+export function computedByInterpreter(v: object): boolean {
+  return computedHere.has(v);
+}
+
+/** True when `out` holds the data of an argument (a reshape returns its argument's data). */
+function sharesData(out: Plain, args: readonly Value[]): boolean {
+  const d = plainData(out);
+  for (const a of args)
+    if (typeof a === 'object' && !(a instanceof Tracer) && plainData(a).buffer === d.buffer) return true;
+  return false;
+}
 
 /** The outputs of `p` for `inputs` (one value per program input, in order). */
 export function interpret(p: Program, inputs: readonly Value[]): Value[] {
@@ -17,7 +37,9 @@ export function interpret(p: Program, inputs: readonly Value[]): Value[] {
   for (const [v, l] of p.literals) env[v] = l;
   for (const e of p.eqns) {
     const args = e.args.map((a) => env[a]!);
-    env[e.out] = bind(e.prim as Primitive<PrimitiveName>, args, e.params as never);
+    const out = bind(e.prim as Primitive<PrimitiveName>, args, e.params as never);
+    if (typeof out === 'object' && !(out instanceof Tracer) && !sharesData(out, args)) computedHere.add(out);
+    env[e.out] = out;
   }
   return p.outputs.map((v) => env[v]!);
 }

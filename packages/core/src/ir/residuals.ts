@@ -8,7 +8,7 @@ import type { Primitive, PrimitiveName } from '../primitive.js';
 import { type Value, bind } from '../trace.js';
 import type { Plain } from '../values.js';
 import { isCheap } from './lowering.js';
-import type { Program } from './program.js';
+import type { Eqn, Program } from './program.js';
 import type { StagingTrace } from './stage.js';
 
 /** Where each input of a staged transformation comes from at run time. */
@@ -45,20 +45,48 @@ export class Residuals {
   of = (v: number): Value => {
     const have = this.staged[v];
     if (have !== undefined) return have;
-    const lit = this.p.literals.get(v);
-    let out: Value;
-    if (lit !== undefined) out = lit as Plain;
-    else {
-      const j = this.producer[v]!;
-      const e = j >= 0 ? this.p.eqns[j]! : null;
-      if (e !== null && this.remat && isCheap(e.prim.name)) {
-        out = bind(e.prim as Primitive<PrimitiveName>, e.args.map(this.of), e.params as never);
-      } else {
-        out = this.st.input(this.p.shapes[v]!);
-        this.sources.push({ kind: 'primal', v });
+    // Depth first without recursion: a long chain of cheap equations must not overflow the stack.
+    const stack = [v];
+    while (stack.length > 0) {
+      const u = stack[stack.length - 1]!;
+      if (this.staged[u] !== undefined) {
+        stack.pop();
+        continue;
       }
+      const e = this.rematerialised(u);
+      if (e === null) {
+        this.staged[u] = this.leaf(u);
+        stack.pop();
+        continue;
+      }
+      let ready = true;
+      for (const a of e.args) {
+        if (this.staged[a] === undefined) {
+          stack.push(a);
+          ready = false;
+        }
+      }
+      if (!ready) continue;
+      stack.pop();
+      const args = e.args.map((a) => this.staged[a]!);
+      this.staged[u] = bind(e.prim as Primitive<PrimitiveName>, args, e.params as never);
     }
-    this.staged[v] = out;
-    return out;
+    return this.staged[v]!;
   };
+
+  /** The equation that recomputes `v` inside the staged program, or null to read it. */
+  private rematerialised(v: number): Eqn | null {
+    if (!this.remat || this.p.literals.has(v)) return null;
+    const j = this.producer[v]!;
+    const e = j >= 0 ? this.p.eqns[j]! : null;
+    return e !== null && isCheap(e.prim.name) ? e : null;
+  }
+
+  /** A literal, or a new input fed by the primal run. */
+  private leaf(v: number): Value {
+    const lit = this.p.literals.get(v);
+    if (lit !== undefined) return lit as Plain;
+    this.sources.push({ kind: 'primal', v });
+    return this.st.input(this.p.shapes[v]!);
+  }
 }
