@@ -19,7 +19,12 @@ export type ArenaKernel = (
 
 const data = (r: Raw): Float64Array => (typeof r === 'number' ? Float64Array.of(r) : r);
 
-/** [m, k] × [k, n], either factor possibly given transposed (as [k, m] or [n, k]). */
+/**
+ * [m, k] × [k, n], either factor possibly given transposed (as [k, m] or [n, k]), accumulating
+ * each element over p = 0 … k-1 in order, as the kernels do. IEEE (`matmul`): a zero of x skips
+ * its row of y only when that row is finite (0 × ∞ is NaN). Strong zero (`matmulNoNan`): a zero
+ * of x skips its row, and a non-finite x skips the zeros of y.
+ */
 function product(
   out: Float64Array,
   x: Float64Array,
@@ -29,17 +34,35 @@ function product(
   n: number,
   ta: boolean,
   tb: boolean,
+  noNan: boolean,
 ): void {
+  const yAt = tb ? (p: number, j: number) => y[j * k + p]! : (p: number, j: number) => y[p * n + j]!;
+  const finiteRow = new Uint8Array(k);
+  if (!noNan) {
+    for (let p = 0; p < k; p++) {
+      let finite = 1;
+      for (let j = 0; j < n; j++) {
+        if (!Number.isFinite(yAt(p, j))) {
+          finite = 0;
+          break;
+        }
+      }
+      finiteRow[p] = finite;
+    }
+  }
   out.fill(0);
   if (tb) {
-    // Rows of x against rows of y: both read contiguously; each element sums p = 0 … k-1 in order.
+    // Rows of x against rows of y: both read contiguously.
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;
         const yj = j * k;
         for (let p = 0; p < k; p++) {
           const xip = ta ? x[p * m + i]! : x[i * k + p]!;
-          if (xip !== 0) s += xip * y[yj + p]!;
+          const yv = y[yj + p]!;
+          if (xip === 0 && (noNan || finiteRow[p] === 1)) continue;
+          if (noNan && yv === 0 && !Number.isFinite(xip)) continue;
+          s += xip * yv;
         }
         out[i * n + j] = s;
       }
@@ -50,9 +73,14 @@ function product(
     const oi = i * n;
     for (let p = 0; p < k; p++) {
       const xip = ta ? x[p * m + i]! : x[i * k + p]!;
-      if (xip === 0) continue;
+      if (xip === 0 && (noNan || finiteRow[p] === 1)) continue;
       const yp = p * n;
-      for (let j = 0; j < n; j++) out[oi + j]! += xip * y[yp + j]!;
+      if (noNan && !Number.isFinite(xip)) {
+        for (let j = 0; j < n; j++) {
+          const yv = y[yp + j]!;
+          if (yv !== 0) out[oi + j]! += xip * yv;
+        }
+      } else for (let j = 0; j < n; j++) out[oi + j]! += xip * y[yp + j]!;
     }
   }
 }
@@ -60,15 +88,22 @@ function product(
 export interface ProductParams {
   readonly ta: boolean;
   readonly tb: boolean;
+  /** The strong-zero product (`matmulNoNan`) rather than the IEEE one (`matmul`). */
+  readonly noNan: boolean;
 }
 
-const matmulKernel: ArenaKernel = (out, [a, b], [sa, sb], params) => {
-  const { ta, tb } = (params ?? {}) as Partial<ProductParams>;
-  const m = ta ? sa![1]! : sa![0]!;
-  const k = ta ? sa![0]! : sa![1]!;
-  const n = tb ? sb![0]! : sb![1]!;
-  product(out, data(a!), data(b!), m, k, n, ta === true, tb === true);
-};
+const productKernel =
+  (noNan: boolean): ArenaKernel =>
+  (out, [a, b], [sa, sb], params) => {
+    const { ta, tb, noNan: nn } = (params ?? {}) as Partial<ProductParams>;
+    const m = ta ? sa![1]! : sa![0]!;
+    const k = ta ? sa![0]! : sa![1]!;
+    const n = tb ? sb![0]! : sb![1]!;
+    product(out, data(a!), data(b!), m, k, n, ta === true, tb === true, nn ?? noNan);
+  };
+
+const ieeeProduct = productKernel(false);
+const strongProduct = productKernel(true);
 
 const transposeKernel: ArenaKernel = (out, [a], [s]) => {
   const [m, n] = s as [number, number];
@@ -105,10 +140,12 @@ export const transposedProduct = {
 
 /** The arena kernel of an equation, or undefined (then its primitive's own kernel runs). */
 export function arenaKernel(e: Eqn): ArenaKernel | undefined {
-  if (e.prim === transposedProduct) return matmulKernel;
+  if (e.prim === transposedProduct) return ieeeProduct;
   switch (e.prim.name) {
     case 'matmul':
-      return matmulKernel;
+      return ieeeProduct;
+    case 'matmulNoNan':
+      return strongProduct;
     case 'transpose':
       return transposeKernel;
     case 'sum':
@@ -124,7 +161,8 @@ export function readTransposesInPlace(p: Program): Program {
   for (const e of p.eqns) producer.set(e.out, e);
   let changed = false;
   const eqns = p.eqns.map((e) => {
-    if (e.prim.name !== 'matmul' || e.prim === transposedProduct) return e;
+    const name = e.prim.name;
+    if ((name !== 'matmul' && name !== 'matmulNoNan') || e.prim === transposedProduct) return e;
     const [a, b] = e.args as [number, number];
     const pa = producer.get(a);
     const pb = producer.get(b);
@@ -132,7 +170,7 @@ export function readTransposesInPlace(p: Program): Program {
     const tb = pb?.prim.name === 'transpose';
     if (!ta && !tb) return e;
     changed = true;
-    const params: ProductParams = { ta, tb };
+    const params: ProductParams = { ta, tb, noNan: name === 'matmulNoNan' };
     return {
       prim: transposedProduct,
       args: [ta ? pa!.args[0]! : a, tb ? pb!.args[0]! : b],

@@ -79,8 +79,18 @@ describe('compiled programs compute what the kernels compute', () => {
     const A = mat(3, 3, 5);
     A.data[4] = Number.NaN;
     A.data[7] = Number.POSITIVE_INFINITY;
-    const f = (a: Value, b: Value) => m.sum(m.matmul(a, m.transpose(b)));
-    const p = stage(f, [A.shape, A.shape]);
-    expect(data(compile(p).run([A, mat(3, 3, 6)])[0]!)).toEqual(data(f(A, mat(3, 3, 6))));
+    const B = mat(3, 3, 6);
+    B.data[2] = Number.NEGATIVE_INFINITY;
+    for (const f of [
+      (a: Value, b: Value) => m.matmul(a, m.transpose(b)),
+      (a: Value, b: Value) => m.matmul(m.transpose(a), b),
+      (a: Value, b: Value) => m.matmulNoNan(a, m.transpose(b)),
+      (a: Value, b: Value) => m.matmulNoNan(m.transpose(a), b),
+      (a: Value, b: Value) => m.matmulNoNan(a, b),
+    ]) {
+      const p = stage(f, [A.shape, A.shape]);
+      expect(data(compile(p).run([A, B])[0]!)).toEqual(data(f(A, B)));
+      expect(data(compile(p).run([B, A])[0]!)).toEqual(data(f(B, A)));
+    }
   });
 });
