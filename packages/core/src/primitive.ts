@@ -9,6 +9,7 @@ import type { Plain, Shape } from './values.js';
 // biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in primitives/*.ts
 export interface PrimitiveParams {}
 
+/** The name of a primitive: a key of `PrimitiveParams`. */
 export type PrimitiveName = keyof PrimitiveParams;
 
 /** A symbolic zero derivative: the rule is skipped for it. */
@@ -67,4 +68,5 @@ export interface ScalarRule {
   readonly constant: boolean;
 }
 
+/** A primitive of any name, as an engine iterating the table sees it. */
 export type AnyPrimitive = { [N in PrimitiveName]: Primitive<N> }[PrimitiveName];

@@ -169,6 +169,7 @@ function seedOf(t: Value): Tangent {
   return null;
 }
 
+/** Options of `forward()`. */
 export interface ForwardOptions {
   /**
    * Tangents carried per pass (default 8): a Jacobian of an n-input function takes ⌈n/chunk⌉
@@ -177,6 +178,7 @@ export interface ForwardOptions {
   readonly chunk?: number;
 }
 
+/** The engine `forward()` returns: dual numbers carrying `batchSize` tangents per pass, in float64. */
 export interface ForwardEngine extends Engine {
   readonly name: 'forward';
   readonly batchSize: number;

@@ -52,14 +52,17 @@ const none = {} as const;
 
 // ---- elementwise binary (NumPy broadcasting) ----
 
+/** a + b, elementwise with NumPy broadcasting. */
 export function add(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
   return bindElementwise(addP, value2('add', a, b), b);
 }
+/** a − b, elementwise with NumPy broadcasting. */
 export function sub(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return bindElementwise(subP, value2('sub', a, b), b);
 }
+/** a · b, elementwise with NumPy broadcasting. */
 export function mul(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a * b;
   return bindElementwise(mulP, value2('mul', a, b), b);
@@ -76,17 +79,21 @@ export function mulNoNan(a: Value, b: Value): Value {
   }
   return bindElementwise(mulNoNanP, value2('mulNoNan', a, b), b);
 }
+/** a / b, elementwise with NumPy broadcasting. */
 export function div(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a / b;
   return bindElementwise(divP, value2('div', a, b), b);
 }
+/** a^b, elementwise with NumPy broadcasting. */
 export function pow(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a ** b;
   return bindElementwise(powP, value2('pow', a, b), b);
 }
+/** The larger of a and b, elementwise with NumPy broadcasting. */
 export function maximum(a: Value, b: Value): Value {
   return bindElementwise(maximumP, value2('maximum', a, b), b);
 }
+/** The smaller of a and b, elementwise with NumPy broadcasting. */
 export function minimum(a: Value, b: Value): Value {
   return bindElementwise(minimumP, value2('minimum', a, b), b);
 }
@@ -121,36 +128,47 @@ export function where(cond: Value, a: Value, b: Value): Value {
 
 // ---- elementwise unary ----
 
+/** −a, elementwise. */
 export function neg(a: Value): Value {
   return typeof a === 'number' ? -a : bindElementwise(negP, value1('neg', a), undefined);
 }
+/** a², elementwise. */
 export function square(a: Value): Value {
   return typeof a === 'number' ? a * a : bindElementwise(squareP, value1('square', a), undefined);
 }
+/** √a, elementwise. */
 export function sqrt(a: Value): Value {
   return typeof a === 'number' ? Math.sqrt(a) : bindElementwise(sqrtP, value1('sqrt', a), undefined);
 }
+/** e^a, elementwise. */
 export function exp(a: Value): Value {
   return typeof a === 'number' ? Math.exp(a) : bindElementwise(expP, value1('exp', a), undefined);
 }
+/** The natural logarithm of a, elementwise. */
 export function log(a: Value): Value {
   return typeof a === 'number' ? Math.log(a) : bindElementwise(logP, value1('log', a), undefined);
 }
+/** sin a, elementwise. */
 export function sin(a: Value): Value {
   return typeof a === 'number' ? Math.sin(a) : bindElementwise(sinP, value1('sin', a), undefined);
 }
+/** cos a, elementwise. */
 export function cos(a: Value): Value {
   return typeof a === 'number' ? Math.cos(a) : bindElementwise(cosP, value1('cos', a), undefined);
 }
+/** tan a, elementwise. */
 export function tan(a: Value): Value {
   return typeof a === 'number' ? Math.tan(a) : bindElementwise(tanP, value1('tan', a), undefined);
 }
+/** tanh a, elementwise. */
 export function tanh(a: Value): Value {
   return typeof a === 'number' ? Math.tanh(a) : bindElementwise(tanhP, value1('tanh', a), undefined);
 }
+/** |a|, elementwise. */
 export function abs(a: Value): Value {
   return typeof a === 'number' ? Math.abs(a) : bindElementwise(absP, value1('abs', a), undefined);
 }
+/** −1, 0 or 1 by the sign of a, elementwise; its derivative is 0 everywhere. */
 export function sign(a: Value): Value {
   return bindElementwise(signP, value1('sign', a), undefined);
 }

@@ -13,11 +13,19 @@ import {
   scalarResult,
 } from './types.js';
 
+/**
+ * A prepared gradient: `prepareGradient(f, backend, x, ...contexts)` checked its arguments once and allocated what the engine
+ * needs. Each call checks that x and the contexts match the prepared ones (same structure, shapes
+ * and context kinds), else it throws a `PreparationMismatchError` listing each argument.
+ */
 export interface PreparedGradient<X, Cs extends readonly Context[]> {
+  /** ∇f(x), with the structure of x. */
   gradient(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, Widen<X>>;
+  /** [f(x), ∇f(x)]. */
   valueAndGradient(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, [number, Widen<X>]>;
   /** Writes the gradient into `out` (same structure as x) and returns it. */
   gradientInto(out: InputLike<X>, x: InputLike<X>, ...contexts: Cs): Widen<X>;
+  /** [f(x), ∇f(x)], the gradient written into `out` (shaped like x). */
   valueAndGradientInto(out: InputLike<X>, x: InputLike<X>, ...contexts: Cs): [number, Widen<X>];
 }
 
@@ -83,6 +91,7 @@ export function gradientInto<X, Cs extends readonly Context[]>(
   return prepareGradient<X, Cs>(f, backend, x, ...contexts).gradientInto(out, x, ...contexts);
 }
 
+/** [f(x), ∇f(x)], the gradient written into `out` (shaped like x). */
 export function valueAndGradientInto<X, Cs extends readonly Context[]>(
   out: X,
   f: Fn<X, Cs, Value>,

@@ -14,6 +14,7 @@ import { sameShape } from '../values.js';
 type NamesWithNoParams = {
   [N in PrimitiveName]: PrimitiveParams[N] extends NoParams ? N : never;
 }[PrimitiveName];
+/** The parameters of a primitive that takes none. */
 export type NoParams = Record<never, never>;
 
 /**

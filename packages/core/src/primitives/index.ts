@@ -74,6 +74,10 @@ import './tanh.js';
 import './transpose.js';
 import './where.js';
 
+/**
+ * Every primitive by name: what an engine that lowers primitives to its own ops checks
+ * itself against (a test can fail naming each primitive it lacks).
+ */
 export const primitives: { readonly [N in PrimitiveName]: Primitive<N> } = {
   abs,
   add,
