@@ -31,4 +31,5 @@ export {
   sparsityRules,
 } from './rules.js';
 export type { Operand, RuleContext, Sets } from './operand.js';
+export type { IndexSet, PairSet } from './sets.js';
 export { SparsityTrace, SparsityTracer } from './trace.js';

@@ -51,9 +51,11 @@ export interface BinaryClass {
 /** A structural primitive: computes the output's sets from the arguments' sets. */
 export interface StructuralRule<N extends PrimitiveName> {
   readonly kind: 'structural';
+  /** The output's index sets from the arguments'. */
   apply(args: readonly Operand[], params: PrimitiveParams[N], out: Shape, ctx: RuleContext): Sets;
 }
 
+/** How index sets pass through one primitive: derived from its classification, or structural. */
 export type SparsityRule<N extends PrimitiveName = PrimitiveName> =
   | UnaryClass
   | BinaryClass
@@ -87,6 +89,7 @@ const moved = <N extends PrimitiveName>(
   map: (arg: Shape, params: PrimitiveParams[N], out: Shape) => Int32Array | null,
 ) => structural<N>(([a], params, out, ctx) => gather(a!, map(a!.shape, params, out), sizeOfShape(out), ctx));
 
+/** The sparsity rule of every primitive, by name (a test names each primitive without one). */
 export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } = {
   abs: piecewiseLinear,
   cos: smooth,

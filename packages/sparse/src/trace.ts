@@ -30,6 +30,7 @@ export class SparsityTracer extends Tracer implements Operand {
   }
 }
 
+/** The trace sparsity detection runs f in: its values carry index sets instead of numbers. */
 export class SparsityTrace extends Trace {
   readonly engine = 'sparsity detection';
   private finishing = false;

@@ -10,6 +10,7 @@ import { interpret } from './interpret.js';
 import type { Program } from './program.js';
 import { schedule, withoutDeadCode } from './schedule.js';
 
+/** A program ready to run: generated code, or the interpreter where code cannot be generated. */
 export interface Compiled {
   /**
    * The outputs for plain inputs. Array outputs may live in the compiled program's arena: they
@@ -22,6 +23,7 @@ export interface Compiled {
   readonly source: string;
 }
 
+/** Options of `compile`. */
 export interface CompileOptions {
   /** Generate code (default). False: always interpret. */
   readonly codegen?: boolean;
@@ -49,6 +51,7 @@ function interpreted(p: Program): Compiled {
   };
 }
 
+/** Compiles a program: fused loops as generated code, or an interpreter (strict CSP, codegen off). */
 export function compile(program: Program, options: CompileOptions = {}): Compiled {
   const p = withoutDeadCode(program);
   if (options.codegen === false || !codegenAvailable()) return interpreted(p);

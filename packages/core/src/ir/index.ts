@@ -5,7 +5,15 @@ export { interpret } from './interpret.js';
 export { type Backward, type BackwardSource, backwardProgram } from './vjp.js';
 export { type CompileOptions, type Compiled, codegenAvailable, compile } from './compile.js';
 export { hashProgram, sameProgram } from './signature.js';
-export { elementwise, isCheap, kernelOnly, structural } from './lowering.js';
-export { schedule, withoutDeadCode } from './schedule.js';
+export { type Lowering, elementwise, isCheap, kernelOnly, structural } from './lowering.js';
+export {
+  type Access,
+  type KernelStep,
+  type LoopStep,
+  type Schedule,
+  type Step,
+  schedule,
+  withoutDeadCode,
+} from './schedule.js';
 export { InputKind, Recording } from './deferred.js';
 export { ProgramCache } from './cache.js';

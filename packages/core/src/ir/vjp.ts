@@ -24,6 +24,7 @@ export type BackwardSource =
   /** The value of a variable of the primal program (an input, or a residual of the forward run). */
   | { readonly kind: 'primal'; readonly v: number };
 
+/** The reverse pass of a program: a program of its own, fed by the forward run's residuals. */
 export interface Backward {
   /** Inputs: `sources[i]` feeds `program.inputs[i]`; outputs: one adjoint per active input. */
   readonly program: Program;

@@ -24,7 +24,9 @@ export interface PreparedHessian<X, Cs extends readonly Context[]> {
 
 /** A prepared sparse Hessian (of a matrix backend): its pattern and star coloring, and CSR results. */
 export interface PreparedSparseHessian<X, Cs extends readonly Context[]> extends SparsityInfo {
+  /** The Hessian at x as a `SparseMatrix` of the prepared pattern. */
   hessian(x: InputLike<X>, ...contexts: Cs): SparseMatrix;
+  /** [f(x), ∇f(x), the sparse Hessian at x]. */
   valueGradientAndHessian(x: InputLike<X>, ...contexts: Cs): [number, Widen<X>, SparseMatrix];
   /** Writes H into `out`, a result of an earlier call of this preparation, and returns it. */
   hessianInto(out: SparseMatrix, x: InputLike<X>, ...contexts: Cs): SparseMatrix;

@@ -25,10 +25,13 @@ export interface PreparedJacobian<X, F, Cs extends readonly Context[]> {
 
 /** A prepared sparse Jacobian (of a matrix backend): its pattern and coloring, and CSR results. */
 export interface PreparedSparseJacobian<X, F, Cs extends readonly Context[]> extends SparsityInfo {
+  /** The Jacobian at x as a `SparseMatrix` of the prepared pattern. */
   jacobian(x: InputLike<X>, ...contexts: Cs): SparseMatrix;
+  /** [f(x), the sparse Jacobian at x]. */
   valueAndJacobian(x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, SparseMatrix];
   /** Writes J into `out`, a result of an earlier call of this preparation, and returns it. */
   jacobianInto(out: SparseMatrix, x: InputLike<X>, ...contexts: Cs): SparseMatrix;
+  /** [f(x), the sparse Jacobian], written into `out`. */
   valueAndJacobianInto(out: SparseMatrix, x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, SparseMatrix];
 }
 
