@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import type { AnyBackend } from '../engine.js';
+import type { Tree } from '../pytree.js';
 import type { Value } from '../trace.js';
 import { gradientValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
@@ -30,6 +31,19 @@ export interface PreparedGradient<X, Cs extends readonly Context[]> {
 }
 
 /** Prepares ∇f at inputs like x: f must return a scalar; the gradient has the structure of x. */
+export function prepareGradient<X extends Tree, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X,
+  ...contexts: Cs
+): PreparedGradient<X, Cs>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function prepareGradient<X, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): PreparedGradient<X, Cs>;
 export function prepareGradient<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: AnyBackend,
@@ -61,6 +75,19 @@ export function prepareGradient<X, Cs extends readonly Context[]>(
 }
 
 /** ∇f(x): f returns a scalar; the result has the structure (and TypeScript type) of x. */
+export function gradient<X extends Tree, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X,
+  ...contexts: Cs
+): Out<X, Cs, Widen<X>>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function gradient<X, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): Out<X, Cs, Widen<X>>;
 export function gradient<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: AnyBackend,
@@ -71,6 +98,19 @@ export function gradient<X, Cs extends readonly Context[]>(
 }
 
 /** [f(x), ∇f(x)]. */
+export function valueAndGradient<X extends Tree, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X,
+  ...contexts: Cs
+): Out<X, Cs, [number, Widen<X>]>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function valueAndGradient<X, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): Out<X, Cs, [number, Widen<X>]>;
 export function valueAndGradient<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: AnyBackend,
