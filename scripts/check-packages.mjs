@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 /**
  * What npm shows of each published package: `repository` (with the package's directory),
- * `homepage` and `bugs` in its package.json, and a README whose links all work on npm's page,
- * where a relative link has nothing to point to. Exits non-zero naming each problem.
+ * `homepage` and `bugs` in its package.json, the peer range on @diffint/core, and a README whose
+ * links all work on npm's page, where a relative link has nothing to point to. Exits non-zero naming each problem.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** Packages whose metadata is brought up to this check separately; each is named when skipped. */
-const pending = new Set(['@diffint/conformance']);
+/**
+ * The peer range of @diffint/core in every package that has it: one every 0.x release satisfies,
+ * or `changeset version` releases the peer's dependents as a new major (see changeset-dry-run).
+ */
+const corePeer = 'workspace:>=0.1.0 <1.0.0';
 
 const dirs = [
   ...readdirSync(join(root, 'packages')).map((d) => join(root, 'packages', d)),
@@ -23,10 +26,6 @@ for (const dir of dirs) {
   if (!existsSync(file)) continue;
   const pkg = JSON.parse(readFileSync(file, 'utf8'));
   if (pkg.private === true) continue;
-  if (pending.has(pkg.name)) {
-    console.log(`check-packages: skipped ${pkg.name}`);
-    continue;
-  }
   checked++;
   const where = relative(root, dir);
   const fail = (what) => problems.push(`${pkg.name} (${where}/package.json): ${what}`);
@@ -40,6 +39,9 @@ for (const dir of dirs) {
   if (typeof pkg.bugs?.url !== 'string' || !pkg.bugs.url.startsWith('https://'))
     fail('needs "bugs": { "url" }');
   if (!(pkg.files ?? []).includes('README.md')) fail('"files" must include README.md');
+  const peer = pkg.peerDependencies?.['@diffint/core'];
+  if (peer !== undefined && peer !== corePeer)
+    fail(`the peer range of @diffint/core must be "${corePeer}", is "${peer}"`);
   const readme = join(dir, 'README.md');
   if (!existsSync(readme)) {
     fail('has no README.md');

@@ -23,6 +23,7 @@ import { markdownReport } from './markdown.js';
 import { type CaseResult, runCase } from './runCase.js';
 import { scenarios } from './scenarios/index.js';
 import { textTable } from './table.js';
+import { startProgress } from './progress.js';
 import { checkTargets, targetLines } from './targets.js';
 
 const args = process.argv.slice(2);
@@ -43,7 +44,7 @@ const outDir =
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** `--render`: rewrites the targets, the chart and the README section from results/latest.json, measuring nothing. */
-function render(): number {
+async function render(): Promise<number> {
   const dir = path.join(benchDir, 'results');
   const json = JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8')) as {
     machine: Machine;
@@ -53,7 +54,7 @@ function render(): number {
   };
   const targets = checkTargets(json.results, json.smoke);
   writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify({ ...json, targets }, null, 2)}\n`);
-  writeFileSync(path.join(dir, 'ratios.svg'), chart(json.results, scenarios));
+  writeFileSync(path.join(dir, 'ratios.svg'), await chart(json.results, scenarios));
   updateReadme(markdownReport(json.results, json.machine, targets, json.notes));
   log(`rendered ${dir}/ratios.svg and the README section from ${dir}/latest.json`);
   return 0;
@@ -65,17 +66,24 @@ async function main(): Promise<number> {
   for (const n of engines.notes) log(`note: ${n}`);
   const cfg = smoke ? smokeTiming : fullTiming;
   const results: CaseResult[] = [];
-  for (const s of scenarios) {
-    if (only && !only.includes(s.name)) continue;
-    for (const size of sizes === 'smoke' ? s.sizes.smoke : s.sizes.full) {
-      const built = await s.build(size, engines);
-      const c = backends
-        ? { ...built, variants: built.variants.filter((v) => backends.includes(v.backend)) }
-        : built;
-      const r = await runCase(c, cfg, log);
-      results.push(r);
-      process.stdout.write(`\n${textTable(r)}\n`);
+  const chosen = scenarios.filter((s) => !only || only.includes(s.name));
+  const sizesOf = (s: (typeof scenarios)[number]) => (sizes === 'smoke' ? s.sizes.smoke : s.sizes.full);
+  const progress = startProgress(chosen.reduce((n, s) => n + sizesOf(s).length, 0));
+  try {
+    for (const s of chosen) {
+      for (const size of sizesOf(s)) {
+        progress.startCase(`${s.name} at ${size}`);
+        const built = await s.build(size, engines);
+        const c = backends
+          ? { ...built, variants: built.variants.filter((v) => backends.includes(v.backend)) }
+          : built;
+        const r = await runCase(c, cfg, progress.step);
+        results.push(r);
+        progress.print(`\n${textTable(r)}\n`);
+      }
     }
+  } finally {
+    progress.stop();
   }
   const targets = checkTargets(results, smoke);
   process.stdout.write(`\n${targetLines(targets).join('\n')}\n`);
@@ -83,7 +91,7 @@ async function main(): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   const json = { machine, smoke, timing: cfg, notes: engines.notes, targets, results };
   writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
-  writeFileSync(path.join(outDir, 'ratios.svg'), chart(results, scenarios));
+  writeFileSync(path.join(outDir, 'ratios.svg'), await chart(results, scenarios));
   const report = markdownReport(results, machine, targets, engines.notes);
   if (complete && option('out') === undefined) updateReadme(report);
   else writeFileSync(path.join(outDir, 'latest.md'), report);
@@ -113,7 +121,7 @@ function updateReadme(report: string): void {
   writeFileSync(file, `${text.slice(0, i + start.length)}\n${report}\n${text.slice(j)}`);
 }
 
-(args.includes('--render') ? Promise.resolve(render()) : main()).then(
+(args.includes('--render') ? render() : main()).then(
   (code) => process.exit(code),
   (e) => {
     log((e as Error).stack ?? String(e));

@@ -81,14 +81,15 @@ function task(name: string, run: () => unknown, activate?: () => Promise<void>):
 /** Calls whose tensors are counted for the leak check. */
 export const leakCheckCalls = 3;
 
-export async function runCase(c: Case, cfg: TimingConfig, log: (line: string) => void): Promise<CaseResult> {
+/** `step` is told what the case is doing, for a progress display. */
+export async function runCase(c: Case, cfg: TimingConfig, step: (what: string) => void): Promise<CaseResult> {
   const label = `${c.scenario} ${c.sizeUnit} = ${c.size}`;
   const fTask = task(`${label} f`, c.f);
   const handTask = task(`${label} hand`, c.hand);
   const checked = new Map<number, { task: Task; error: number; leaked?: number }>();
   const failed = new Map<number, Row>();
   for (const [i, v] of c.variants.entries()) {
-    log(`  ${label}: ${v.backend} ${v.operator} ${v.mode}`);
+    step(`checking ${v.backend} ${v.operator} ${v.mode}`);
     try {
       await v.init?.();
       const tensorsBefore = v.liveTensors?.();
@@ -110,6 +111,7 @@ export async function runCase(c: Case, cfg: TimingConfig, log: (line: string) =>
   }
   const tasks = [fTask, handTask, ...[...checked.values()].map((x) => x.task)];
   for (let round = 0; round < cfg.rounds; round++) {
+    step(`timing, round ${round + 1} of ${cfg.rounds}`);
     for (const t of tasks) {
       await t.activate?.();
       const r = time(t.name, t.run, cfg);
@@ -128,6 +130,7 @@ export async function runCase(c: Case, cfg: TimingConfig, log: (line: string) =>
       continue;
     }
     await v.activate?.();
+    step(`allocation of ${v.backend} ${v.mode}`);
     const medianMs = best(done.task);
     const allocation = await allocationPerCall(v.run, medianMs, cfg.allocationMs);
     const ok = done.error <= v.tolerance;

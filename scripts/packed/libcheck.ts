@@ -8,6 +8,7 @@ import type * as engine from '@diffint/core/engine';
 import type * as math from '@diffint/core/math';
 import type * as finiteDiff from '@diffint/finite-diff';
 import type * as forward from '@diffint/forward';
+import type * as sparse from '@diffint/sparse';
 import type * as tape from '@diffint/tape';
 import type * as tfjs from '@diffint/tfjs';
 
@@ -19,5 +20,6 @@ export type EntryPoints = [
   typeof forward,
   typeof finiteDiff,
   typeof tfjs,
+  typeof sparse,
   typeof conformance,
 ];

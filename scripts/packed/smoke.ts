@@ -23,6 +23,7 @@ import {
 import * as m from '@diffint/core/math';
 import { finiteDiff } from '@diffint/finite-diff';
 import { forward } from '@diffint/forward';
+import { sparse } from '@diffint/sparse';
 import { tape } from '@diffint/tape';
 import { tfjs } from '@diffint/tfjs';
 import * as tf from '@tensorflow/tfjs';
@@ -92,6 +93,18 @@ exercise('finiteDiff', finiteDiff(), 1e-6);
 const H = hessian(rosen, secondOrder(forward(), tape()), Float64Array.of(1, 2));
 check('forward-over-tape hessian [0,0]', H.data[0]!, 2 - 400 * (2 - 3 * 1), 1e-10);
 check('forward-over-tape hessian [0,1]', H.data[1]!, -400, 1e-10);
+
+// A sparse Jacobian of a tridiagonal map: yᵢ = xᵢ₋₁ + xᵢ² + xᵢ₊₁, 3n − 2 structural nonzeros.
+const tri = (v: m.Value) => {
+  const n = m.size(v);
+  const left = m.concat([Float64Array.of(0), m.slice(v, 0, n - 1)]);
+  const right = m.concat([m.slice(v, 1, n), Float64Array.of(0)]);
+  return m.add(m.add(left, m.square(v)), right);
+};
+const Js = jacobian(tri, sparse(forward()), Float64Array.of(1, 2, 3, 4, 5));
+check('sparse(forward()) jacobian nonzeros', Js.nnz, 13, 0);
+check('sparse(forward()) jacobian [2,2]', Js.get(2, 2), 6, 1e-12);
+check('sparse(forward()) jacobian [2,3]', Js.get(2, 3), 1, 1e-12);
 
 const require = createRequire(import.meta.url);
 setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);

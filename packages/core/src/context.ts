@@ -12,6 +12,7 @@ export interface Constant<T = unknown> {
   readonly value: T;
 }
 
+/** What a `cache()` is shaped like: a length, a shape, or an array whose shape is taken. */
 export type CacheTemplate = number | Shape | Float64Array | NDArray;
 
 /** Scratch space: f receives a `Buffer` shaped like the template, allocated once per preparation. */
@@ -20,6 +21,7 @@ export interface Cache<T extends CacheTemplate = CacheTemplate> {
   readonly template: T;
 }
 
+/** An argument of f after x: a `constant()` or a `cache()`. */
 export type Context = Constant | Cache;
 
 /**
@@ -84,6 +86,7 @@ function isFloatArrayOtherThan64(v: unknown): boolean {
 
 /** What f receives for a context: a constant's value, or a buffer for a cache. */
 export type ContextValue<C> = C extends Constant<infer T> ? T : C extends Cache ? Buffer : never;
+/** What f receives for each of its contexts, in order. */
 export type ContextValues<Cs extends readonly Context[]> = { [K in keyof Cs]: ContextValue<Cs[K]> };
 
 export function isContext(c: unknown): c is Context {

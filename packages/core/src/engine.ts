@@ -25,6 +25,11 @@ export interface BatchResult {
 /** Opaque per-preparation key: an engine may keep its work arrays in a `WeakMap` under it. */
 export type PrepKey = object;
 
+/**
+ * An automatic-differentiation engine as core sees it: at least `pushforward` or `pullback`, and
+ * whatever else it computes natively (core derives the rest). `tape()`, `forward()`, `finiteDiff()`
+ * and `tfjs()` return one; a third-party engine implements this interface from `@diffint/core/engine`.
+ */
 export interface Engine {
   readonly kind: 'engine';
   /** Short name used in the conformance matrix and error messages: 'tape', 'tfjs', … */
@@ -118,6 +123,7 @@ export interface MatrixBackend {
   plan(operator: 'jacobian' | 'hessian', probe: Probe, xs: readonly Value[]): MatrixPlan;
 }
 
+/** What every operator takes: an engine, or a `secondOrder(outer, inner)` pair for second order. */
 export type Backend = Engine | SecondOrder;
 
 /** Every backend `jacobian` and `hessian` accept: a dense one, or a matrix backend. */
@@ -135,6 +141,7 @@ export type {
   AnyPrimitive,
 } from './primitive.js';
 export { primitives } from './primitives/index.js';
+export type { NoParams } from './primitives/define.js';
 export { NestingError, UnsupportedOperatorError } from './errors.js';
 export { handOver } from './ownership.js';
 export { SparseMatrix } from './sparse-matrix.js';

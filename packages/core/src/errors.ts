@@ -18,6 +18,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const codes = new Set<string>(Object.values(ErrorCode));
 
+/** The base of every error diffint throws; `code` is stable across versions (see `ErrorCode`). */
 export class DiffError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string) {
@@ -152,6 +153,7 @@ export class NestingError extends DiffError {
   }
 }
 
+/** One argument of a prepared call, compared with the one it was prepared with. */
 export interface ArgumentCheck {
   readonly name: string;
   readonly ok: boolean;

@@ -8,7 +8,7 @@ export { NDArray } from './values.js';
 export { SparseMatrix } from './sparse-matrix.js';
 export type { Plain, Shape } from './values.js';
 export { type Value, Tracer } from './trace.js';
-export type { Tree, TreeDef } from './pytree.js';
+export type { Flat, LeafKind, Tree, TreeDef } from './pytree.js';
 export { flatten, unflatten, sameStructure } from './pytree.js';
 export { Buffer, buffer } from './buffer.js';
 export {
@@ -36,10 +36,21 @@ export {
   TracedValueError,
   UnsupportedOperatorError,
   isDiffError,
+  type TracedUse,
   type ArgumentCheck,
 } from './errors.js';
 export { type InPlace, inPlace } from './operators/prepare.js';
-export type { Fn, Result, Traced } from './operators/types.js';
+export type {
+  AnyFn,
+  Fn,
+  InputLike,
+  Out,
+  OutputOf,
+  Result,
+  Traced,
+  ValidTree,
+  Widen,
+} from './operators/types.js';
 export { secondOrder } from './operators/secondOrder.js';
 export * from './operators/derivative.js';
 export * from './operators/gradient.js';

@@ -10,6 +10,10 @@ import { NDArray, type Shape, formatShape, plainData, sameShape } from './values
 /** A leaf's kind decides what a result leaf of the same position is returned as. */
 export type LeafKind = 'number' | 'float64' | 'ndarray';
 
+/**
+ * The structure of a pytree without its values: leaves with their kind and shape, arrays and
+ * objects (keys in order) of children. Two inputs match a preparation when their `TreeDef`s do.
+ */
 export type TreeDef =
   | { readonly type: 'leaf'; readonly kind: LeafKind; readonly shape: Shape }
   | { readonly type: 'array'; readonly children: readonly TreeDef[] }
@@ -18,6 +22,7 @@ export type TreeDef =
 /** A pytree whose leaves are values (plain or traced). */
 export type Tree = Value | readonly Tree[] | { readonly [key: string]: Tree };
 
+/** A pytree taken apart by `flatten`: its structure and its leaves in order. */
 export interface Flat {
   readonly def: TreeDef;
   readonly leaves: Value[];

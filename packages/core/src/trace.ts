@@ -16,6 +16,7 @@ export abstract class Tracer {
   abstract readonly trace: Trace;
   abstract readonly shape: Shape;
 
+  /** The number of elements of the traced value (the product of its shape). */
   get size(): number {
     return sizeOf(this.shape);
   }
@@ -25,6 +26,7 @@ export abstract class Tracer {
     throw new TracedValueError('its length was read, as in for (let i = 0; i < v.length; i++)', 'array');
   }
 
+  /** Refused: iterating would read elements as JS numbers and drop their derivatives. */
   [Symbol.iterator](): never {
     throw new TracedValueError(
       'it was iterated, as in for (const e of v), [...v], const [a, b] = v or Array.from(v)',
@@ -32,6 +34,7 @@ export abstract class Tracer {
     );
   }
 
+  /** Refused: a JS number or string made of a traced value has lost its derivative. */
   [Symbol.toPrimitive](hint: string): never {
     if (hint === 'string') {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the message quotes the user's code
@@ -45,6 +48,7 @@ export abstract class Tracer {
     );
   }
 
+  /** Refused, as `Symbol.toPrimitive` is. */
   valueOf(): never {
     throw new TracedValueError('valueOf() was called on it');
   }
@@ -54,10 +58,12 @@ export abstract class Tracer {
     return `Tracer(${this.trace.engine}, ${formatShape(this.shape)}: ${describePrimal(this)})`;
   }
 
+  /** What `console.log` and `util.inspect` show on Node: `toString()`. */
   [inspectSymbol](): string {
     return this.toString();
   }
 
+  /** Refused: serialising would drop the derivative; serialise `value(v)` instead. */
   toJSON(): never {
     throw new TracedValueError('it was serialised with JSON.stringify', 'string');
   }
@@ -150,6 +156,7 @@ export abstract class Trace {
    * one slot after another keeps no tracer objects alive. `unpack(pack(t))` must behave as `t`.
    */
   pack?(t: Tracer): number;
+  /** The tracer that `pack` turned into `id`. */
   unpack?(id: number): Tracer;
 
   /** Ends the trace: its tracers become unusable and the buffers it wrote hold primal values again. */
@@ -169,6 +176,7 @@ export function withTrace<T>(trace: Trace, body: () => T): T {
   }
 }
 
+/** Whether `v` is a traced value (of any engine). */
 export function isTracer(v: unknown): v is Tracer {
   return v instanceof Tracer;
 }
@@ -250,6 +258,7 @@ export function primalValue(v: Value): Plain {
 
 const scalarShape: Shape = Object.freeze([]);
 
+/** The shape of a plain or traced value. */
 export function shapeOf(v: Value): Shape {
   if (typeof v === 'number') return scalarShape;
   // Tracers first: a negative instanceof on a tracer walks its whole prototype chain.

@@ -1,5 +1,6 @@
 import { InvalidInputError, ShapeMismatchError } from './errors.js';
 
+/** The extent of each axis, outermost first; `[]` is a scalar. */
 export type Shape = readonly number[];
 
 /** A dense row-major float64 array of any rank. */
@@ -26,6 +27,7 @@ export class NDArray {
     this.shape = Object.freeze([...shape]);
   }
 
+  /** The number of elements (the product of the shape). */
   get size(): number {
     return this.data.length;
   }
@@ -37,10 +39,12 @@ export class NDArray {
     return this.data[flat]!;
   }
 
+  /** An array of zeros of the given shape. */
   static zeros(shape: Shape): NDArray {
     return new NDArray(new Float64Array(sizeOf(shape)), shape);
   }
 
+  /** A matrix from its rows (all of one length): `NDArray.from([[1, 2], [3, 4]])`. */
   static from(rows: readonly (readonly number[])[]): NDArray {
     const m = rows.length;
     const n = rows[0]?.length ?? 0;
@@ -57,12 +61,14 @@ export class NDArray {
 /** A value with no derivative information: what the float64 kernels compute with. */
 export type Plain = number | Float64Array | NDArray;
 
+/** The number of elements of a shape. */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
 }
 
+/** Whether two shapes are equal, axis by axis. */
 export function sameShape(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -77,6 +83,7 @@ export function isPlain(v: unknown): v is Plain {
   return typeof v === 'number' || v instanceof Float64Array || v instanceof NDArray;
 }
 
+/** The shape of a plain value: `[]` for a number, `[n]` for a `Float64Array`. */
 export function plainShape(v: Plain): Shape {
   if (typeof v === 'number') return [];
   if (v instanceof Float64Array) return [v.length];

@@ -1,7 +1,9 @@
 import { InvalidInputError } from '@diffint/core';
 
+/** Which points a difference evaluates: x + h (forward), x ± h (central) or x − h (backward). */
 export type Scheme = 'forward' | 'central' | 'backward';
 
+/** Options of `finiteDiff()`; every one has a default. */
 export interface FiniteDiffOptions {
   /** Which points around x are evaluated (default 'central'). */
   readonly scheme?: Scheme;

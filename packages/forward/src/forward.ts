@@ -181,6 +181,7 @@ export interface ForwardOptions {
   readonly codegen?: boolean;
 }
 
+/** The engine `forward()` returns: dual numbers carrying `batchSize` tangents per pass, in float64. */
 export interface ForwardEngine extends Engine {
   readonly name: 'forward';
   readonly batchSize: number;

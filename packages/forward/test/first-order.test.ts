@@ -300,7 +300,10 @@ describe('faults', () => {
   });
 });
 
-describe('memory', () => {
+/** Node's memory counters; the browser run has none to read. */
+const nodeMemory = typeof process !== 'undefined' && typeof process.memoryUsage === 'function';
+
+describe.runIf(nodeMemory)('memory', () => {
   test('10,000 prepared calls do not grow the heap', () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     const a = buffer(3);

@@ -8,7 +8,7 @@ import type { Graph } from './graph.js';
 /** The vertex orders a greedy coloring can visit. */
 export type ColoringOrder = 'natural' | 'largest-first' | 'smallest-last';
 
-/** Every order, in the order they are tried. */
+/** Every vertex order, in the order a coloring tries them (the fewest colors wins). */
 export const coloringOrders: readonly ColoringOrder[] = ['natural', 'largest-first', 'smallest-last'];
 
 /** A coloring: the color of each vertex and how many colors there are. */

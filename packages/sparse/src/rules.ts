@@ -51,6 +51,7 @@ export interface BinaryClass {
 /** A structural primitive: computes the output's sets from the arguments' sets. */
 export interface StructuralRule<N extends PrimitiveName> {
   readonly kind: 'structural';
+  /** The output's index sets from the arguments'. */
   apply(args: readonly Operand[], params: PrimitiveParams[N], out: Shape, ctx: RuleContext): Sets;
 }
 

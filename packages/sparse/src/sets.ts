@@ -6,6 +6,7 @@
  * indices, coded as i · n + j in a float64 (exact while n² < 2⁵³).
  */
 export type IndexSet = Int32Array;
+/** A second-order interaction set: pairs i ≤ j coded as i · n + j. */
 export type PairSet = Float64Array;
 
 export const emptySet: IndexSet = new Int32Array(0);

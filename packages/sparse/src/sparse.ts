@@ -34,7 +34,9 @@ import { sizeOfShape } from './operand.js';
 /** Finds the sparsity pattern of f's Jacobian or Hessian (a `SparseMatrix` with values 1). */
 export interface Detector {
   readonly name: string;
+  /** The Jacobian's sparsity pattern of the probed f at (the shapes of) xs. */
   jacobian(probe: Probe, xs: readonly Value[]): SparseMatrix;
+  /** The Hessian's sparsity pattern of the probed scalar f. */
   hessian(probe: Probe, xs: readonly Value[]): SparseMatrix;
 }
 

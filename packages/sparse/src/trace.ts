@@ -31,7 +31,7 @@ export class SparsityTracer extends Tracer implements Operand {
   }
 }
 
-/** One sparsity detection: interprets each primitive by its rule in `sparsityRules`. */
+/** The trace sparsity detection runs f in: its values carry index sets instead of numbers. */
 export class SparsityTrace extends Trace {
   readonly engine = 'sparsity detection';
   private finishing = false;

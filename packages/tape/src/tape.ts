@@ -32,6 +32,7 @@ interface Run {
   readonly yAt: readonly number[];
 }
 
+/** Options of `tape()`. */
 export interface TapeOptions {
   /**
    * Generate JavaScript for recorded programs (default true). False runs them with the
@@ -41,6 +42,7 @@ export interface TapeOptions {
   readonly codegen?: boolean;
 }
 
+/** The engine `tape()` returns: reverse mode in float64, by linearising and transposing f's program. */
 export interface TapeEngine extends Engine {
   readonly name: 'tape';
   /** Records in the tape of the most recent differentiation (for tests and diagnostics). */

@@ -331,7 +331,10 @@ describe('faults', () => {
   });
 });
 
-describe('memory', () => {
+/** Node's memory counters; the browser run has none to read. */
+const nodeMemory = typeof process !== 'undefined' && typeof process.memoryUsage === 'function';
+
+describe.runIf(nodeMemory)('memory', () => {
   test('10,000 prepared calls do not grow the heap', () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     const a = buffer(3);
@@ -355,7 +358,7 @@ describe('memory', () => {
   });
 });
 
-describe('memory of scalar code', () => {
+describe.runIf(nodeMemory)('memory of scalar code', () => {
   test('10,000 prepared calls of a scalar loop grow neither the heap nor array-buffer memory', () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     const s = buffer(51);

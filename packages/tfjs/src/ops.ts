@@ -15,15 +15,23 @@ export type TfOpTable = { readonly [N in PrimitiveName]?: TfOp<N> };
 const rest = <T>(t: Tensor, whole: T): T[] => Array.from({ length: t.rank - 1 }, () => whole);
 
 /**
- * A product with a zero-sized dimension, which the wasm backend's XNNPACK kernel (forward, and in
- * the gradient's products) rejects with an error line on stderr: the result is all zeros (a sum
- * over nothing when k = 0), kept connected to both inputs so their gradients are zeros too.
+ * A product with a zero-sized dimension is all zeros (a sum over nothing when k = 0), with a
+ * zero derivative: computed here, since the wasm backend's XNNPACK kernel (forward, and in the
+ * gradient's products) rejects it with an error line on stderr.
  */
 function matmul(a: Tensor, b: Tensor): Tensor {
   const [m, k] = a.shape as [number, number];
   const n = b.shape[1]!;
-  if (m > 0 && k > 0 && n > 0) return tf.matMul(a, b);
-  return tf.add(tf.zeros([m, n]), tf.add(tf.mul(tf.sum(a), 0), tf.mul(tf.sum(b), 0)));
+  return m > 0 && k > 0 && n > 0 ? tf.matMul(a, b) : tf.zeros([m, n]);
+}
+
+/**
+ * A sum of an empty tensor is zeros: the webgl backend's reduction divides by the empty axis and
+ * fails ("the new shape (NaN, 0)") instead. Its gradient, with respect to an empty input, is empty.
+ */
+function sum(x: Tensor, axis: number | null): Tensor {
+  if (x.size === 0) return tf.zeros(axis === null ? [] : x.shape.filter((_, i) => i !== axis));
+  return axis === null ? tf.sum(x) : tf.sum(x, axis);
 }
 
 export const tfOps: TfOpTable = {
@@ -59,7 +67,7 @@ export const tfOps: TfOpTable = {
   sqrt: ([x]) => tf.sqrt(x!),
   square: ([x]) => tf.square(x!),
   sub: ([a, b]) => tf.sub(a!, b!),
-  sum: ([x], { axis }) => (axis === null ? tf.sum(x!) : tf.sum(x!, axis)),
+  sum: ([x], { axis }) => sum(x!, axis),
   take: ([x], { indices }) => custom.take(x!, indices),
   tan: ([x]) => tf.tan(x!),
   tanh: ([x]) => custom.tanh(x!),

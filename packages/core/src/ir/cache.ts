@@ -15,6 +15,9 @@ interface Slot<E> {
   readonly entry: E;
 }
 
+/**
+ * Compiled programs kept by the structure of the trace they came from: reused only for an identical trace.
+ */
 export class ProgramCache<E> {
   private readonly slots: Slot<E>[] = [];
   /** Structures built (for tests and diagnostics): a steady loop builds one. */

@@ -11,6 +11,7 @@ import { readTransposesInPlace } from './products.js';
 import type { Program } from './program.js';
 import { schedule, withoutDeadCode } from './schedule.js';
 
+/** A program ready to run: generated code, or the interpreter where code cannot be generated. */
 export interface Compiled {
   /**
    * The outputs for plain inputs. Array outputs may live in the compiled program's arena: they
@@ -23,6 +24,7 @@ export interface Compiled {
   readonly source: string;
 }
 
+/** Options of `compile`. */
 export interface CompileOptions {
   /** Generate code (default). False: always interpret. */
   readonly codegen?: boolean;
@@ -66,6 +68,7 @@ function interpreted(p: Program, fresh: number): Compiled {
   };
 }
 
+/** Compiles a program: fused loops as generated code, or an interpreter (strict CSP, codegen off). */
 export function compile(program: Program, options: CompileOptions = {}): Compiled {
   const fresh = options.fresh ?? 0;
   // A very long program (scalar code recorded op by op) makes a function too large for the JS

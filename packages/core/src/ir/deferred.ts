@@ -30,6 +30,7 @@ function snapshot(a: Float64Array | NDArray): Plain {
   return a instanceof Float64Array ? a.slice() : new NDArray(a.data.slice(), a.shape);
 }
 
+/** A run of f recorded as a program, with the values its inputs had on this run. */
 export class Recording {
   readonly program = new ProgramBuilder();
   readonly kinds: InputKind[] = [];
@@ -44,6 +45,7 @@ export class Recording {
   /** True once a value of another differentiation is an input. */
   foreign = false;
 
+  /** A new input of the given kind, with its value on this run. */
   input(kind: InputKind, value: Value, shape: Shape): number {
     const v = this.program.input(shape);
     this.kinds.push(kind);
@@ -60,6 +62,7 @@ export class Recording {
     return this.input(InputKind.Array, computedByInterpreter(a) ? a : snapshot(a), shape);
   }
 
+  /** Appends an equation and returns its output variable. */
   eqn<N extends PrimitiveName>(
     prim: Primitive<N>,
     args: readonly number[],
@@ -69,6 +72,7 @@ export class Recording {
     return this.program.eqn(prim as AnyPrimitive, args, params as PrimitiveParams[PrimitiveName], shape);
   }
 
+  /** Equations recorded so far. */
   get size(): number {
     return this.program.eqns.length;
   }
@@ -93,6 +97,7 @@ export class Recording {
     for (let i = 0; i < vars.length; i++) this.values[vars[i]!] = values[i];
   }
 
+  /** The recorded program, with these variables as its outputs. */
   finish(outputs: readonly number[]): Program {
     return this.program.finish(outputs);
   }

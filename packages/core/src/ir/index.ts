@@ -7,7 +7,15 @@ export { type Tangents, tangentProgram } from './jvp.js';
 export { Residuals, type Source } from './residuals.js';
 export { type CompileOptions, type Compiled, codegenAvailable, compile } from './compile.js';
 export { hashProgram, sameProgram } from './signature.js';
-export { elementwise, isCheap, kernelOnly, structural } from './lowering.js';
-export { schedule, withoutDeadCode } from './schedule.js';
+export { type Lowering, elementwise, isCheap, kernelOnly, structural } from './lowering.js';
+export {
+  type Access,
+  type KernelStep,
+  type LoopStep,
+  type Schedule,
+  type Step,
+  schedule,
+  withoutDeadCode,
+} from './schedule.js';
 export { InputKind, Recording } from './deferred.js';
 export { ProgramCache } from './cache.js';

@@ -37,18 +37,21 @@ export class ProgramBuilder {
   /** Per variable: the index of the equation that makes it, or -1. */
   readonly producer: number[] = [];
 
+  /** A new input variable of the given shape. */
   input(shape: Shape): number {
     const v = this.newVar(shape);
     this.inputs.push(v);
     return v;
   }
 
+  /** A new variable holding a constant value. */
   literal(value: Plain, shape: Shape): number {
     const v = this.newVar(shape);
     this.literals.set(v, value);
     return v;
   }
 
+  /** Appends an equation (a primitive applied to variables) and returns its output variable. */
   eqn(
     prim: AnyPrimitive,
     args: readonly number[],
@@ -61,6 +64,7 @@ export class ProgramBuilder {
     return out;
   }
 
+  /** The finished program, with these variables as its outputs. */
   finish(outputs: readonly number[]): Program {
     return { shapes: this.shapes, inputs: this.inputs, literals: this.literals, eqns: this.eqns, outputs };
   }

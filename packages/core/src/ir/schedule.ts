@@ -16,6 +16,7 @@ export type Access =
   | { readonly kind: 'pad'; readonly lo: number; readonly hi: number }
   | { readonly kind: 'mod'; readonly period: number };
 
+/** Equations fused into one generated loop over `size` elements. */
 export interface LoopStep {
   readonly kind: 'loop';
   readonly size: number;
@@ -23,13 +24,16 @@ export interface LoopStep {
   readonly eqns: number[];
 }
 
+/** One equation run by its primitive's kernel. */
 export interface KernelStep {
   readonly kind: 'kernel';
   readonly eqn: number;
 }
 
+/** One step of a schedule. */
 export type Step = LoopStep | KernelStep;
 
+/** How a program runs: its equations grouped into fused loops and single kernel calls, in order. */
 export interface Schedule {
   readonly steps: readonly Step[];
   /** Per equation in a loop: how it reads each argument. */
@@ -96,6 +100,7 @@ function classify(p: Program, e: Eqn): { size: number; access: Access[] } | null
   }
 }
 
+/** Groups a program's equations into fused elementwise loops and kernel steps. */
 export function schedule(p: Program): Schedule {
   const nv = p.shapes.length;
   const stepOf = new Int32Array(nv).fill(-1);

@@ -30,10 +30,12 @@ export class NotStageableError extends Error {
   }
 }
 
+/** A trace that records f into a program instead of computing it. */
 export class StagingTrace extends Trace {
   readonly engine = 'staging';
   readonly program = new ProgramBuilder();
 
+  /** A traced input of f, recorded as a program input. */
   input(shape: Shape): StagedTracer {
     return new StagedTracer(this, shape, this.program.input(shape));
   }

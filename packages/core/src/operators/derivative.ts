@@ -12,11 +12,19 @@ import {
   firstOrder,
 } from './types.js';
 
+/**
+ * A prepared derivative: `prepareDerivative(f, backend, x, ...contexts)` checked its arguments once and allocated what the engine
+ * needs. Each call checks that x and the contexts match the prepared ones (same structure, shapes
+ * and context kinds), else it throws a `PreparationMismatchError` listing each argument.
+ */
 export interface PreparedDerivative<F, Cs extends readonly Context[], X extends number | Value = number> {
+  /** f′(x), shaped like f's output (a number for a scalar f). */
   derivative(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, OutputOf<F>>;
+  /** [f(x), f′(x)]. */
   valueAndDerivative(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, [OutputOf<F>, OutputOf<F>]>;
   /** Writes f'(x) into `out` (shaped like f's output) and returns it. */
   derivativeInto(out: OutputOf<F>, x: number, ...contexts: Cs): OutputOf<F>;
+  /** [f(x), f′(x)], the derivative written into `out` (shaped like f's output). */
   valueAndDerivativeInto(out: OutputOf<F>, x: number, ...contexts: Cs): [OutputOf<F>, OutputOf<F>];
 }
 
@@ -74,6 +82,7 @@ export function valueAndDerivative<
   return prepareDerivative<Cs, F, X>(f, backend, x, ...contexts).valueAndDerivative(x, ...contexts);
 }
 
+/** Writes f′(x) into `out` (shaped like f's output) and returns it. */
 export function derivativeInto<Cs extends readonly Context[], F extends AnyFn<number, Cs>>(
   out: OutputOf<F>,
   f: F,

@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import type { AnyBackend } from '../engine.js';
+import type { Tree } from '../pytree.js';
 import type { Value } from '../trace.js';
 import { gradientValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
@@ -13,15 +14,36 @@ import {
   scalarResult,
 } from './types.js';
 
+/**
+ * A prepared gradient: `prepareGradient(f, backend, x, ...contexts)` checked its arguments once and allocated what the engine
+ * needs. Each call checks that x and the contexts match the prepared ones (same structure, shapes
+ * and context kinds), else it throws a `PreparationMismatchError` listing each argument.
+ */
 export interface PreparedGradient<X, Cs extends readonly Context[]> {
+  /** ∇f(x), with the structure of x. */
   gradient(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, Widen<X>>;
+  /** [f(x), ∇f(x)]. */
   valueAndGradient(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, [number, Widen<X>]>;
   /** Writes the gradient into `out` (same structure as x) and returns it. */
   gradientInto(out: InputLike<X>, x: InputLike<X>, ...contexts: Cs): Widen<X>;
+  /** [f(x), ∇f(x)], the gradient written into `out` (shaped like x). */
   valueAndGradientInto(out: InputLike<X>, x: InputLike<X>, ...contexts: Cs): [number, Widen<X>];
 }
 
 /** Prepares ∇f at inputs like x: f must return a scalar; the gradient has the structure of x. */
+export function prepareGradient<X extends Tree, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X,
+  ...contexts: Cs
+): PreparedGradient<X, Cs>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function prepareGradient<X, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): PreparedGradient<X, Cs>;
 export function prepareGradient<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: AnyBackend,
@@ -53,6 +75,19 @@ export function prepareGradient<X, Cs extends readonly Context[]>(
 }
 
 /** ∇f(x): f returns a scalar; the result has the structure (and TypeScript type) of x. */
+export function gradient<X extends Tree, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X,
+  ...contexts: Cs
+): Out<X, Cs, Widen<X>>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function gradient<X, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): Out<X, Cs, Widen<X>>;
 export function gradient<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: AnyBackend,
@@ -63,6 +98,19 @@ export function gradient<X, Cs extends readonly Context[]>(
 }
 
 /** [f(x), ∇f(x)]. */
+export function valueAndGradient<X extends Tree, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X,
+  ...contexts: Cs
+): Out<X, Cs, [number, Widen<X>]>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function valueAndGradient<X, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): Out<X, Cs, [number, Widen<X>]>;
 export function valueAndGradient<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: AnyBackend,
@@ -83,6 +131,7 @@ export function gradientInto<X, Cs extends readonly Context[]>(
   return prepareGradient<X, Cs>(f, backend, x, ...contexts).gradientInto(out, x, ...contexts);
 }
 
+/** [f(x), ∇f(x)], the gradient written into `out` (shaped like x). */
 export function valueAndGradientInto<X, Cs extends readonly Context[]>(
   out: X,
   f: Fn<X, Cs, Value>,

@@ -8,8 +8,15 @@ import { type SparsityInfo, planMatrix, resultSparse, writeSparseInto } from './
 import { Preparation, resultMatrix, resultTree, writeMatrixInto } from './prepare.js';
 import { type Fn, type InputLike, type Out, type ValidTree, type Widen, scalarResult } from './types.js';
 
+/**
+ * A prepared Hessian: `prepareHessian(f, backend, x, ...contexts)` checked its arguments once and allocated what the engine
+ * needs. Each call checks that x and the contexts match the prepared ones (same structure, shapes
+ * and context kinds), else it throws a `PreparationMismatchError` listing each argument.
+ */
 export interface PreparedHessian<X, Cs extends readonly Context[]> {
+  /** The Hessian of the scalar f at x: an `NDArray` [n, n] over the flattened x. */
   hessian(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, NDArray>;
+  /** [f(x), ∇f(x), the Hessian at x]. */
   valueGradientAndHessian(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, [number, Widen<X>, NDArray]>;
   /** Writes H into `out` ([n, n]) and returns it. */
   hessianInto(out: NDArray, x: InputLike<X>, ...contexts: Cs): NDArray;
@@ -17,7 +24,9 @@ export interface PreparedHessian<X, Cs extends readonly Context[]> {
 
 /** A prepared sparse Hessian (of a matrix backend): its pattern and star coloring, and CSR results. */
 export interface PreparedSparseHessian<X, Cs extends readonly Context[]> extends SparsityInfo {
+  /** The Hessian at x as a `SparseMatrix` of the prepared pattern. */
   hessian(x: InputLike<X>, ...contexts: Cs): SparseMatrix;
+  /** [f(x), ∇f(x), the sparse Hessian at x]. */
   valueGradientAndHessian(x: InputLike<X>, ...contexts: Cs): [number, Widen<X>, SparseMatrix];
   /** Writes H into `out`, a result of an earlier call of this preparation, and returns it. */
   hessianInto(out: SparseMatrix, x: InputLike<X>, ...contexts: Cs): SparseMatrix;

@@ -6,8 +6,15 @@ import { hvpValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
 import { type Fn, type InputLike, type Out, type ValidTree, type Widen, checkSeeds } from './types.js';
 
+/**
+ * A prepared Hessian-vector product: `prepareHvp(f, backend, x, tangents, ...contexts)` checked its arguments once and allocated what the engine
+ * needs. Each call checks that x and the contexts match the prepared ones (same structure, shapes
+ * and context kinds), else it throws a `PreparationMismatchError` listing each argument.
+ */
 export interface PreparedHvp<X, Cs extends readonly Context[]> {
+  /** H·t for each tangent t, each shaped like x. */
   hvp(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): Out<X, Cs, Widen<X>[]>;
+  /** [∇f(x), H·t for each tangent]. */
   gradientAndHvp(
     x: InputLike<X>,
     tangents: readonly InputLike<X>[],
@@ -79,6 +86,7 @@ export function gradientAndHvp<X, Cs extends readonly Context[]>(
   return prepareHvp<X, Cs>(f, backend, x, tangents, ...contexts).gradientAndHvp(x, tangents, ...contexts);
 }
 
+/** Writes H·t for each tangent into `outs` (one per tangent, shaped like x). */
 export function hvpInto<X, Cs extends readonly Context[]>(
   outs: X[],
   f: Fn<X, Cs, Value>,

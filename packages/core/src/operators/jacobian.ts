@@ -7,20 +7,31 @@ import { type SparsityInfo, planMatrix, resultSparse, writeSparseInto } from './
 import { Preparation, resultMatrix, resultTree, writeMatrixInto } from './prepare.js';
 import { type AnyFn, type InputLike, type Out, type OutputOf, type ValidTree, firstOrder } from './types.js';
 
+/**
+ * A prepared Jacobian: `prepareJacobian(f, backend, x, ...contexts)` checked its arguments once and allocated what the engine
+ * needs. Each call checks that x and the contexts match the prepared ones (same structure, shapes
+ * and context kinds), else it throws a `PreparationMismatchError` listing each argument.
+ */
 export interface PreparedJacobian<X, F, Cs extends readonly Context[]> {
+  /** The Jacobian at x: an `NDArray` [output size, input size] over the flattened pytrees. */
   jacobian(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, NDArray>;
+  /** [f(x), the Jacobian at x]. */
   valueAndJacobian(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, [OutputOf<F>, NDArray]>;
   /** Writes J into `out` ([output size, input size]) and returns it. */
   jacobianInto(out: NDArray, x: InputLike<X>, ...contexts: Cs): NDArray;
+  /** [f(x), the Jacobian], the Jacobian written into `out`. */
   valueAndJacobianInto(out: NDArray, x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, NDArray];
 }
 
 /** A prepared sparse Jacobian (of a matrix backend): its pattern and coloring, and CSR results. */
 export interface PreparedSparseJacobian<X, F, Cs extends readonly Context[]> extends SparsityInfo {
+  /** The Jacobian at x as a `SparseMatrix` of the prepared pattern. */
   jacobian(x: InputLike<X>, ...contexts: Cs): SparseMatrix;
+  /** [f(x), the sparse Jacobian at x]. */
   valueAndJacobian(x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, SparseMatrix];
   /** Writes J into `out`, a result of an earlier call of this preparation, and returns it. */
   jacobianInto(out: SparseMatrix, x: InputLike<X>, ...contexts: Cs): SparseMatrix;
+  /** [f(x), the sparse Jacobian], written into `out`. */
   valueAndJacobianInto(out: SparseMatrix, x: InputLike<X>, ...contexts: Cs): [OutputOf<F>, SparseMatrix];
 }
 

@@ -36,7 +36,10 @@ import { takeOver } from '../ownership.js';
 import { Tracer, type Value } from '../trace.js';
 import { NDArray, type Plain, type Shape, formatShape, plainData, plainShape, sameShape } from '../values.js';
 
-/** A function that writes its output into `y` instead of returning it: `f(y, x, ...contexts)`. */
+/**
+ * A function that writes its output into `y` instead of returning it: `f(y, x, ...contexts)`.
+ * @typeParam F - the function's own type, kept so its x and contexts are still inferred.
+ */
 export interface InPlace<
   F extends (y: Buffer, x: any, ...contexts: any[]) => void = (y: Buffer, x: any, ...contexts: any[]) => void,
 > {
@@ -45,7 +48,10 @@ export interface InPlace<
   readonly template: CacheTemplate;
 }
 
-/** Marks `f(y, x, ...contexts)` as writing its output into the buffer `y`, shaped like `yTemplate`. */
+/**
+ * Marks `f(y, x, ...contexts)` as writing its output into the buffer `y`, shaped like `yTemplate`.
+ * @typeParam F - the function's own type, kept so its x and contexts are still inferred.
+ */
 export function inPlace<F extends (y: Buffer, x: any, ...contexts: any[]) => void>(
   f: F,
   yTemplate: CacheTemplate,

@@ -14,8 +14,15 @@ import {
   firstOrder,
 } from './types.js';
 
+/**
+ * A prepared pullback: `preparePullback(f, backend, x, cotangents, ...contexts)` checked its arguments once and allocated what the engine
+ * needs. Each call checks that x and the contexts match the prepared ones (same structure, shapes
+ * and context kinds), else it throws a `PreparationMismatchError` listing each argument.
+ */
 export interface PreparedPullback<X, F, Cs extends readonly Context[]> {
+  /** Jᵀ·c for each cotangent c (shaped like f's output), each shaped like x. */
   pullback(x: InputLike<X>, cotangents: readonly OutputOf<F>[], ...contexts: Cs): Out<X, Cs, Widen<X>[]>;
+  /** [f(x), Jᵀ·c for each cotangent]. */
   valueAndPullback(
     x: InputLike<X>,
     cotangents: readonly OutputOf<F>[],
@@ -28,6 +35,7 @@ export interface PreparedPullback<X, F, Cs extends readonly Context[]> {
     cotangents: readonly OutputOf<F>[],
     ...contexts: Cs
   ): Widen<X>[];
+  /** [f(x), Jᵀ·c for each cotangent], written into `outs`. */
   valueAndPullbackInto(
     outs: InputLike<X>[],
     x: InputLike<X>,
@@ -111,6 +119,7 @@ export function valueAndPullback<X, Cs extends readonly Context[], F extends Any
   );
 }
 
+/** Writes Jᵀ·c for each cotangent into `outs` (one per cotangent, shaped like x). */
 export function pullbackInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   outs: X[],
   f: F,

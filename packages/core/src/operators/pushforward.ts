@@ -13,8 +13,15 @@ import {
   firstOrder,
 } from './types.js';
 
+/**
+ * A prepared pushforward: `preparePushforward(f, backend, x, tangents, ...contexts)` checked its arguments once and allocated what the engine
+ * needs. Each call checks that x and the contexts match the prepared ones (same structure, shapes
+ * and context kinds), else it throws a `PreparationMismatchError` listing each argument.
+ */
 export interface PreparedPushforward<X, F, Cs extends readonly Context[]> {
+  /** J·t for each tangent t (shaped like x), each shaped like f's output. */
   pushforward(x: InputLike<X>, tangents: readonly InputLike<X>[], ...contexts: Cs): Out<X, Cs, OutputOf<F>[]>;
+  /** [f(x), J·t for each tangent]. */
   valueAndPushforward(
     x: InputLike<X>,
     tangents: readonly InputLike<X>[],
@@ -27,6 +34,7 @@ export interface PreparedPushforward<X, F, Cs extends readonly Context[]> {
     tangents: readonly InputLike<X>[],
     ...contexts: Cs
   ): OutputOf<F>[];
+  /** [f(x), J·t for each tangent], written into `outs`. */
   valueAndPushforwardInto(
     outs: OutputOf<F>[],
     x: InputLike<X>,
@@ -107,6 +115,7 @@ export function valueAndPushforward<X, Cs extends readonly Context[], F extends 
   );
 }
 
+/** Writes J·t for each tangent into `outs` (one per tangent, shaped like f's output). */
 export function pushforwardInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   outs: OutputOf<F>[],
   f: F,

@@ -5,16 +5,24 @@ import { pairOf, pushforwardValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
 import { type Fn, type InputLike, type Out, type Result, checkScalarInput } from './types.js';
 
+/**
+ * A prepared second derivative: `prepareSecondDerivative(f, backend, x, ...contexts)` checked its arguments once and allocated what the engine
+ * needs. Each call checks that x and the contexts match the prepared ones (same structure, shapes
+ * and context kinds), else it throws a `PreparationMismatchError` listing each argument.
+ */
 export interface PreparedSecondDerivative<
   Y,
   Cs extends readonly Context[],
   X extends number | Value = number,
 > {
+  /** f″(x), shaped like f's output. */
   secondDerivative(x: InputLike<X>, ...contexts: Cs): Out<X, Cs, Result<Y>>;
+  /** [f(x), f′(x), f″(x)]. */
   valueDerivativeAndSecondDerivative(
     x: InputLike<X>,
     ...contexts: Cs
   ): Out<X, Cs, [Result<Y>, Result<Y>, Result<Y>]>;
+  /** Writes f″(x) into `out` (shaped like f's output) and returns it. */
   secondDerivativeInto(out: Result<Y>, x: number, ...contexts: Cs): Result<Y>;
 }
 
@@ -93,6 +101,7 @@ export function valueDerivativeAndSecondDerivative<
   );
 }
 
+/** Writes f″(x) for a scalar x into `out` (shaped like f's output) and returns it. */
 export function secondDerivativeInto<Cs extends readonly Context[], Y>(
   out: Result<Y>,
   f: Fn<number, Cs, Y>,
