@@ -141,7 +141,7 @@ export type {
   AnyPrimitive,
 } from './primitive.js';
 export { primitives } from './primitives/index.js';
-export type { NoParams } from './primitives/define.js';
+export type { NoParams } from './registry/define.js';
 export { NestingError, UnsupportedOperatorError } from './errors.js';
 export { handOver } from './ownership.js';
 export { SparseMatrix } from './sparse-matrix.js';

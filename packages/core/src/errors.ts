@@ -149,7 +149,10 @@ export class NestingError extends DiffError {
     alternative = `secondOrder(finiteDiff(), ${inner}())`,
     fix = `Use secondOrder with another pair (for example ${alternative}) or an engine that nests.`,
   ) {
-    super(ErrorCode.Nesting, `The ${inner} backend cannot run inside a ${outer} differentiation: ${why} ${fix}`);
+    super(
+      ErrorCode.Nesting,
+      `The ${inner} backend cannot run inside a ${outer} differentiation: ${why} ${fix}`,
+    );
   }
 }
 

@@ -14,7 +14,6 @@ import {
   type BatchResult,
   type Engine,
   type LeafFn,
-  type PrepKey,
   type Primitive,
   type PrimitiveName,
   type Tangent,
@@ -167,6 +166,7 @@ function eagerTangents(
   return p.outputs.map((y) => Array.from({ length: trace.batch }, (_, k) => tan[y]?.[k] ?? null));
 }
 
+/** Options of `forward()`. */
 export interface ForwardOptions {
   /**
    * Tangents carried per pass (default 8): a Jacobian of an n-input function takes ⌈n/chunk⌉

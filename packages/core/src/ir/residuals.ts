@@ -18,6 +18,10 @@ export type Source =
   /** The value of a variable of the primal program (an input, or a residual of the forward run). */
   | { readonly kind: 'primal'; readonly v: number };
 
+/**
+ * The primal values one staged transformation reads: recomputed in the new program for cheap
+ * elementwise equations, read from the forward run (as residual inputs) for the rest.
+ */
 export class Residuals {
   private readonly staged: (Value | undefined)[];
   readonly producer: Int32Array;

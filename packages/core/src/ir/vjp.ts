@@ -12,6 +12,7 @@ import { Residuals, type Source } from './residuals.js';
 import { liveVariables, withoutDeadCode } from './schedule.js';
 import { StagingTrace } from './stage.js';
 
+/** Where each input of a backward program comes from at run time (a seed or a primal value). */
 export type BackwardSource = Source;
 
 /** A staged transformation: its program, where each input comes from, and the residuals it reads. */
