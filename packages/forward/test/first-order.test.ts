@@ -26,6 +26,9 @@ import { describe, expect, test } from 'vitest';
 import { forward } from '../src/index.js';
 import { expectClose, matrix, pseudoRandom } from './helpers.js';
 
+/** Mutation runs skip the memory tests: seconds each, for every mutant they cover. */
+const underMutation = process.env.DIFFINT_MUTATION === '1';
+
 describe('engine', () => {
   test('declares forward mode, float64 and its chunk as batch size', () => {
     const e = forward({ chunk: 5 });
@@ -300,7 +303,7 @@ describe('faults', () => {
   });
 });
 
-describe('memory', () => {
+describe.skipIf(underMutation)('memory', () => {
   test('10,000 prepared calls do not grow the heap', () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     const a = buffer(3);
