@@ -3,6 +3,7 @@
  * position of every kind of op, and a traced value refuses to become a plain JS value.
  */
 import { TraceEscapedError, TracedValueError, derivative, gradient } from '@diffint/core';
+import { Trace, type Tracer, withTrace } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
 import { describe, expect, test } from 'vitest';
 import { dual } from './support/dual.js';
@@ -127,5 +128,97 @@ describe('a traced value refuses to become a plain JS value', () => {
     );
     expect(text).toMatch(/dual/);
     expect(text).toMatch(/3/);
+  });
+});
+
+describe('each refusal says how the traced value was used', () => {
+  const thrown = (use: (x: any) => unknown): string => {
+    let message = '';
+    gradient(
+      (x: m.Value) => {
+        try {
+          use(x);
+        } catch (e) {
+          if (e instanceof TracedValueError) message = e.message;
+        }
+        return m.sum(x);
+      },
+      dual(),
+      Float64Array.of(1, 2),
+    );
+    return message;
+  };
+
+  test.each([
+    ['x.length', (x: any) => x.length, /its length was read/],
+    ['for…of', (x: any) => [...x], /it was iterated/],
+    ['x[0]', (x: any) => x[0], /its element \[0\] was read/],
+    ['x[-1]', (x: any) => x[-1], /its element \[-1\] was read/],
+    ['x[12] = 1', (x: any) => (x[12] = 1), /its element \[12\] was written/],
+    ['0 in x', (x: any) => 0 in x, /its element \[0\] was tested with in/],
+    ['a template literal', (x: any) => `${x}`, /converted to a string/],
+    ['x + 1', (x: any) => x + 1, /combined with \+/],
+    ['x * 2', (x: any) => x * 2, /needs a number.*hint: number/],
+    ['JSON.stringify', (x: any) => JSON.stringify(x), /JSON\.stringify/],
+  ])('%s', (_, use, message) => {
+    expect(thrown(use)).toMatch(message);
+  });
+
+  test('a property that is not an element index is an ordinary property', () => {
+    gradient(
+      (x: m.Value) => {
+        const t = x as any;
+        expect(t.a1).toBeUndefined();
+        expect(t['1a']).toBeUndefined();
+        expect('note' in t).toBe(false);
+        t.note = 3;
+        expect(t.note).toBe(3);
+        return m.sum(x);
+      },
+      dual(),
+      Float64Array.of(1, 2),
+    );
+  });
+
+  test('a printed vector lists up to 8 elements, and counts the rest', () => {
+    const shown: string[] = [];
+    for (const n of [8, 9]) {
+      gradient(
+        (x: m.Value) => {
+          // The test engine evaluates f once per tangent: keep the first print.
+          shown[n - 8] ??= (x as Tracer).toString();
+          return m.sum(x);
+        },
+        dual(),
+        Float64Array.from({ length: n }, (_, i) => i),
+      );
+    }
+    expect(shown[0]).toMatch(/: 0, 1, 2, 3, 4, 5, 6, 7\)$/);
+    expect(shown[1]).toMatch(/: 0, 1, 2, 3, 4, 5, 6, 7, … 1 more\)$/);
+  });
+});
+
+describe('withTrace', () => {
+  class Bare extends Trace {
+    readonly engine = 'bare';
+    process(): never {
+      throw new Error('not used');
+    }
+    primal(): never {
+      throw new Error('not used');
+    }
+  }
+
+  test('finishes the trace when the body returns and when it throws', () => {
+    const a = new Bare();
+    expect(withTrace(a, () => 5)).toBe(5);
+    expect(a.active).toBe(false);
+    const b = new Bare();
+    expect(() =>
+      withTrace(b, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(b.active).toBe(false);
   });
 });
