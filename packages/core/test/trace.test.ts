@@ -114,6 +114,7 @@ describe('a traced value refuses to become a plain JS value', () => {
     const e = inside((x) => JSON.stringify({ x }));
     expect(e).toBeInstanceOf(TracedValueError);
     expect((e as Error).message).toMatch(/JSON/);
+    expect((e as TracedValueError).use).toBe('string');
   });
 
   test('toString names the engine and the shape, and does not throw', () => {
@@ -171,6 +172,7 @@ describe('each refusal says how the traced value was used', () => {
         expect(t.a1).toBeUndefined();
         expect(t['1a']).toBeUndefined();
         expect('note' in t).toBe(false);
+        expect(t[Symbol('not an index')]).toBeUndefined();
         t.note = 3;
         expect(t.note).toBe(3);
         return m.sum(x);
