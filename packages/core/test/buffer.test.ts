@@ -86,6 +86,37 @@ describe('the plain API', () => {
     expect(() => buffer('3' as never)).toThrow(InvalidInputError);
     expect(b.read()).toEqual(vec(0, 0));
   });
+
+  test('empty buffers are buffers; a shape with a negative or fractional dimension is not', () => {
+    expect(buffer(0).size).toBe(0);
+    expect(buffer([0, 3]).shape).toEqual([0, 3]);
+    expect(buffer([2, 0]).read()).toEqual(new NDArray(new Float64Array(0), [2, 0]));
+    for (const bad of [[2, -1], [1.5], [-1, 2]]) {
+      expect(() => buffer(bad)).toThrow(InvalidInputError);
+      expect(() => buffer(bad)).toThrow(/init must be a length, a shape \(array of non-negative integers\)/);
+    }
+    expect(() => buffer(-2)).toThrow(/buffer\(n\): n must be a non-negative integer, got -2/);
+  });
+
+  test('each refusal names what is wrong and what fits', () => {
+    const b = buffer(2);
+    const M = buffer([2, 3]);
+    expect(() => b.get(7)).toThrow(/buffer index 7 is out of range for a buffer of shape \[2\]/);
+    expect(() => M.get(1, 5)).toThrow(/buffer index \(1, 5\) is out of range for a buffer of shape \[2, 3\]/);
+    expect(() => b.assign(vec(1, 2, 3))).toThrow(/the buffer has shape \[2\], the value \[3\]/);
+    expect(() => b.set(0, vec(1, 2))).toThrow(/Write an array with buf\.assign\(v\)/);
+    expect(() => b.assign('1' as never)).toThrow(
+      /buffer\.assign: the value is .*it must be a number, a Float64Array, an NDArray or a value being differentiated/,
+    );
+  });
+
+  test('assign takes a number or a 0-d NDArray into a buffer of one element', () => {
+    const b = buffer(1);
+    b.assign(4);
+    expect(b.get(0)).toBe(4);
+    b.assign(new NDArray(Float64Array.of(6), []));
+    expect(b.toFloat64Array()).toEqual(vec(6));
+  });
 });
 
 describe.each(engines)('functionalised writes on %s', (_name, engine) => {

@@ -1,8 +1,10 @@
 /**
- * Property tests of every primitive's rules on random inputs: the JVP rule against central
+ * Property tests of every primitive's rules (fast-check): the JVP rule against central
  * differences of the float64 kernel, and the VJP rule against the JVP rule by the adjoint
- * identity ⟨v, J·u⟩ = ⟨Jᵀ·v, u⟩. The loop runs over the primitive table, so a new primitive is
- * covered as soon as it has an input domain below.
+ * identity ⟨v, J·u⟩ = ⟨Jᵀ·v, u⟩, on shapes that broadcast; each scalar rule against the kernel
+ * and the JVP rule. The tests run over the primitive table, so a new primitive is covered as soon
+ * as it has an input domain below. A failure prints the shrunk counterexample and the seed to
+ * replay it with (`fc.assert(…, { seed, path })`).
  */
 import type { Plain, Shape } from '@diffint/core';
 import {
@@ -16,332 +18,267 @@ import {
   plainShape,
   primitives,
 } from '@diffint/core/engine';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { type Rng, plainOf, rng, signed, uniform } from './support/random.js';
+import {
+  type Arr,
+  arr,
+  between,
+  broadcastableTo,
+  plain,
+  shape,
+  signed,
+  size,
+} from './support/arbitraries.js';
 
-interface Case<N extends PrimitiveName> {
-  readonly label: string;
-  readonly args: readonly Plain[];
-  readonly params: PrimitiveParams[N];
+/** Inputs of one primitive application: arguments, directions for the JVP, a cotangent for the VJP. */
+interface Case {
+  readonly params: object;
+  readonly args: readonly Arr[];
   /** Which arguments are differentiated (default: all); a condition or an integer exponent is not. */
+  readonly active?: readonly boolean[];
+  readonly dirs: readonly Arr[];
+  readonly v: Arr;
+}
+
+/** Arguments of an elementwise primitive applied to plain numbers. */
+interface ScalarCase {
+  readonly args: readonly number[];
   readonly active?: readonly boolean[];
 }
 
-interface Domain<N extends PrimitiveName> {
+interface Domain {
   /** Comparisons and sign: piecewise constant, so their rules must give a zero derivative. */
   readonly zeroDerivative?: true;
-  readonly cases: (r: Rng) => Case<N>[];
+  readonly cases: fc.Arbitrary<Case>;
+  /** Elementwise primitives of one or two arguments: points for the scalar rule. */
+  readonly scalars?: fc.Arbitrary<ScalarCase>;
+}
+
+/** Argument shapes and parameters; the elements are drawn separately. */
+interface Layout {
+  readonly shapes: readonly Shape[];
+  readonly params?: object;
+  readonly active?: readonly boolean[];
 }
 
 const none = {};
+const unit = between(-1, 1);
 
-/** NumPy broadcasting pairs: equal shapes, a scalar with anything, a bias vector across rows, [m,1] with [1,n]. */
-const binaryShapes: readonly (readonly [Shape, Shape])[] = [
-  [[], []],
-  [[], [4]],
-  [[4], []],
-  [[3, 4], [4]],
-  [[4], [3, 4]],
-  [
-    [3, 1],
-    [1, 4],
-  ],
-  [
-    [3, 4],
-    [3, 4],
-  ],
-  [
-    [2, 3, 4],
-    [3, 1],
-  ],
-];
-const unaryShapes: readonly Shape[] = [[], [5], [2, 3]];
-
-function binary<N extends PrimitiveName>(
-  a: (r: Rng) => () => number,
-  b: (r: Rng) => () => number,
-): (r: Rng) => Case<N>[] {
-  return (r) =>
-    binaryShapes.map(([sa, sb]) => ({
-      label: `[${sa}] with [${sb}]`,
-      args: [plainOf(sa, a(r)), plainOf(sb, b(r))],
-      params: none as PrimitiveParams[N],
-    }));
+/** A case on `layout`: argument i's elements from `elements[i]` (or the last). */
+function casesOn(
+  name: PrimitiveName,
+  layout: fc.Arbitrary<Layout>,
+  elements: readonly fc.Arbitrary<number>[],
+): fc.Arbitrary<Case> {
+  const prim = primitives[name] as Primitive<PrimitiveName>;
+  return layout.chain(({ shapes, params = none, active }) => {
+    const out = prim.shape(shapes, params as never);
+    return fc
+      .record({
+        args: fc.tuple(...shapes.map((s, i) => arr(s, elements[Math.min(i, elements.length - 1)]!))),
+        dirs: fc.tuple(...shapes.map((s) => arr(s, unit))),
+        v: arr(out, unit),
+      })
+      .map((r) => ({ params, ...(active ? { active } : {}), ...r }));
+  });
 }
 
-function unary<N extends PrimitiveName>(x: (r: Rng) => () => number): (r: Rng) => Case<N>[] {
-  return (r) =>
-    unaryShapes.map((s) => ({
-      label: `[${s}]`,
-      args: [plainOf(s, x(r))],
-      params: none as PrimitiveParams[N],
-    }));
+const unaryLayout: fc.Arbitrary<Layout> = shape().map((s) => ({ shapes: [s] }));
+const broadcastLayout = (arity: number): fc.Arbitrary<Layout> =>
+  shape().chain((to) =>
+    fc.tuple(...Array.from({ length: arity }, () => broadcastableTo(to))).map((shapes) => ({ shapes })),
+  );
+
+function unary(name: PrimitiveName, x: fc.Arbitrary<number>): Domain {
+  return { cases: casesOn(name, unaryLayout, [x]), scalars: fc.tuple(x).map((args) => ({ args })) };
 }
 
-const anywhere = (r: Rng) => uniform(r, -2, 2);
-const positive = (r: Rng) => uniform(r, 0.5, 3);
-const awayFromZero = (r: Rng) => signed(r, 0.3, 2);
+function binary(name: PrimitiveName, a: fc.Arbitrary<number>, b: fc.Arbitrary<number>): Domain {
+  return {
+    cases: casesOn(name, broadcastLayout(2), [a, b]),
+    scalars: fc.tuple(a, b).map((args) => ({ args })),
+  };
+}
+
+const anywhere = between(-2, 2);
+const positive = between(0.5, 3);
+const awayFromZero = signed(0.3, 2);
 // Values in bands (2i + 0.1, 2i + 0.9) and (2j + 1.1, 2j + 1.9): an `a` and a `b` are never
 // within 0.2 of each other, so max, min and comparisons are smooth at every drawn point.
-const lowBand = (r: Rng) => () => 2 * Math.floor(3 * r() - 1) + 0.1 + 0.8 * r();
-const highBand = (r: Rng) => () => 2 * Math.floor(3 * r() - 1) + 1.1 + 0.8 * r();
+const band = (offset: number) =>
+  fc.tuple(fc.integer({ min: -1, max: 1 }), between(0.1, 0.9)).map(([k, o]) => 2 * k + offset + o);
+const lowBand = band(0);
+const highBand = band(1);
+const comparison = (name: PrimitiveName, a: fc.Arbitrary<number>, b: fc.Arbitrary<number>): Domain => ({
+  zeroDerivative: true,
+  ...binary(name, a, b),
+});
+
+// A negative base has a real power only at an integer exponent: only the base is differentiated.
+const integerExponent = fc.integer({ min: -2, max: 3 });
+const negativeBase = signed(0.5, 2);
+const powOfNegative: fc.Arbitrary<Case> = casesOn(
+  'pow',
+  broadcastLayout(2).map((l) => ({ ...l, active: [true, false] })),
+  [negativeBase, integerExponent],
+);
+const sigmoidTails = signed(20, 30);
+const dim = fc.integer({ min: 1, max: 4 });
+const matrixProduct: fc.Arbitrary<Layout> = fc.tuple(dim, dim, dim).map(([m, k, n]) => ({
+  shapes: [
+    [m, k],
+    [k, n],
+  ],
+}));
+
+/** Up to four row indices of an axis of length n, repeats allowed (they accumulate in scatterAdd). */
+const rowIndices = (n: number) => fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 4 });
 
 /** The input domain of every primitive: the table of primitives must have no entry missing here. */
-const domains: { readonly [N in PrimitiveName]: Domain<N> } = {
-  abs: { cases: unary(awayFromZero) },
-  add: { cases: binary(anywhere, anywhere) },
+const domains: { readonly [N in PrimitiveName]: Domain } = {
+  abs: unary('abs', awayFromZero),
+  add: binary('add', anywhere, anywhere),
   broadcastTo: {
-    cases: (r) =>
-      (
-        [
-          [[4], [3, 4]],
-          [
-            [3, 1],
-            [3, 4],
-          ],
-          [[], [5]],
-          [[1], [2, 3]],
-          [
-            [2, 1, 4],
-            [2, 3, 4],
-          ],
-        ] as const
-      ).map(([from, to]) => ({
-        label: `[${from}] to [${to}]`,
-        args: [plainOf(from, anywhere(r))],
-        params: { shape: to },
-      })),
+    cases: casesOn(
+      'broadcastTo',
+      shape().chain((to) => broadcastableTo(to).map((from) => ({ shapes: [from], params: { shape: to } }))),
+      [anywhere],
+    ),
   },
   concat: {
-    cases: (r) =>
-      [
-        [[2], [3]],
-        [[3], [1]],
-        [
-          [2, 3],
-          [1, 3],
-          [2, 3],
-        ],
-      ].map((shapes) => ({
-        label: shapes.map((s) => `[${s}]`).join(', '),
-        args: shapes.map((s) => plainOf(s, anywhere(r))),
-        params: none,
-      })),
+    cases: casesOn(
+      'concat',
+      fc
+        .tuple(shape(0, 2), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }))
+        .map(([rest, rows]) => ({ shapes: rows.map((r) => [r, ...rest]) })),
+      [anywhere],
+    ),
   },
-  cos: { cases: unary(anywhere) },
-  div: { cases: binary(anywhere, awayFromZero) },
-  equal: { zeroDerivative: true, cases: binary(lowBand, highBand) },
-  exp: { cases: unary(anywhere) },
-  greater: { zeroDerivative: true, cases: binary(lowBand, highBand) },
-  greaterEqual: { zeroDerivative: true, cases: binary(highBand, lowBand) },
-  less: { zeroDerivative: true, cases: binary(lowBand, highBand) },
-  lessEqual: { zeroDerivative: true, cases: binary(highBand, lowBand) },
-  log: { cases: unary(positive) },
-  matmul: {
-    cases: (r) =>
-      (
-        [
-          [
-            [2, 3],
-            [3, 4],
-          ],
-          [
-            [1, 3],
-            [3, 1],
-          ],
-          [
-            [3, 3],
-            [3, 3],
-          ],
-        ] as const
-      ).map(([sa, sb]) => ({
-        label: `[${sa}] × [${sb}]`,
-        args: [plainOf(sa, anywhere(r)), plainOf(sb, anywhere(r))],
-        params: none,
-      })),
-  },
-  matmulNoNan: {
-    cases: (r) =>
-      (
-        [
-          [
-            [2, 3],
-            [3, 4],
-          ],
-          [
-            [1, 3],
-            [3, 1],
-          ],
-        ] as const
-      ).map(([sa, sb]) => ({
-        label: `[${sa}] × [${sb}]`,
-        args: [plainOf(sa, anywhere(r)), plainOf(sb, anywhere(r))],
-        params: none,
-      })),
-  },
-  maximum: { cases: binary(lowBand, highBand) },
-  minimum: { cases: binary(highBand, lowBand) },
-  mul: { cases: binary(anywhere, anywhere) },
-  mulNoNan: { cases: binary(anywhere, anywhere) },
-  neg: { cases: unary(anywhere) },
+  cos: unary('cos', anywhere),
+  div: binary('div', anywhere, awayFromZero),
+  equal: comparison('equal', lowBand, highBand),
+  exp: unary('exp', anywhere),
+  greater: comparison('greater', lowBand, highBand),
+  greaterEqual: comparison('greaterEqual', highBand, lowBand),
+  less: comparison('less', lowBand, highBand),
+  lessEqual: comparison('lessEqual', highBand, lowBand),
+  log: unary('log', positive),
+  matmul: { cases: casesOn('matmul', matrixProduct, [anywhere]) },
+  matmulNoNan: { cases: casesOn('matmulNoNan', matrixProduct, [anywhere]) },
+  maximum: binary('maximum', lowBand, highBand),
+  minimum: binary('minimum', highBand, lowBand),
+  mul: binary('mul', anywhere, anywhere),
+  mulNoNan: binary('mulNoNan', anywhere, anywhere),
+  neg: unary('neg', anywhere),
   pad: {
-    cases: (r) =>
-      (
-        [
-          [[3], 1, 2],
-          [[2, 3], 0, 1],
-          [[2, 3], 2, 0],
-        ] as const
-      ).map(([s, before, after]) => ({
-        label: `[${s}] by (${before}, ${after})`,
-        args: [plainOf(s, anywhere(r))],
-        params: { before, after },
-      })),
+    cases: casesOn(
+      'pad',
+      fc
+        .tuple(shape(1, 3), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 }))
+        .map(([s, before, after]) => ({ shapes: [s], params: { before, after } })),
+      [anywhere],
+    ),
   },
   pow: {
-    cases: (r) => [
-      ...binary<'pow'>(positive, anywhere)(r),
-      {
-        // A negative base has a real power only at an integer exponent: only the base is differentiated.
-        label: 'negative base, integer exponents',
-        args: [plainOf([4], signed(r, 0.5, 2)), Float64Array.of(2, 3, -1, -2)],
-        params: none,
-        active: [true, false],
-      },
-    ],
+    cases: fc.oneof(binary('pow', positive, anywhere).cases, powOfNegative),
+    scalars: fc.oneof(
+      fc.tuple(positive, anywhere).map((args) => ({ args })),
+      fc.tuple(negativeBase, integerExponent).map((args) => ({ args, active: [true, false] })),
+    ),
   },
   reshape: {
-    cases: (r) =>
-      (
-        [
-          [[6], [2, 3]],
-          [
-            [2, 3],
-            [3, 2],
-          ],
-          [[2, 3], [6]],
-          [[], [1]],
-          [[1], []],
-        ] as const
-      ).map(([from, to]) => ({
-        label: `[${from}] to [${to}]`,
-        args: [plainOf(from, anywhere(r))],
-        params: { shape: to },
-      })),
+    cases: casesOn(
+      'reshape',
+      // Two groupings of one list of factors: shapes of the same size ([] is the empty grouping).
+      fc
+        .array(fc.integer({ min: 1, max: 3 }), { maxLength: 4 })
+        .chain((factors) => fc.tuple(grouping(factors), grouping(factors)))
+        .map(([from, to]) => ({ shapes: [from], params: { shape: to } })),
+      [anywhere],
+    ),
   },
   scatterAdd: {
-    cases: (r) =>
-      (
-        [
-          [[5], [1, 3, 1]],
-          [
-            [4, 3],
-            [0, 3],
-          ],
-          [
-            [4, 3],
-            [2, 2, 2, 0],
-          ],
-          [[3, 2, 2], [1]],
-          [[3], []],
-        ] as const
-      ).map(([s, indices]) => ({
-        label: `[${s}] at rows ${indices}`,
-        args: [plainOf(s, anywhere(r)), plainOf([indices.length, ...s.slice(1)], anywhere(r))],
-        params: { indices: Int32Array.from(indices) },
-      })),
+    cases: casesOn(
+      'scatterAdd',
+      shape(1, 3).chain((s) =>
+        rowIndices(s[0]!).map((indices) => ({
+          shapes: [s, [indices.length, ...s.slice(1)]],
+          params: { indices: Int32Array.from(indices) },
+        })),
+      ),
+      [anywhere],
+    ),
   },
   sigmoid: {
-    cases: (r) => [...unary<'sigmoid'>(anywhere)(r), ...unary<'sigmoid'>((r) => signed(r, 20, 30))(r)],
+    cases: fc.oneof(unary('sigmoid', anywhere).cases, unary('sigmoid', sigmoidTails).cases),
+    scalars: fc.tuple(fc.oneof(anywhere, sigmoidTails)).map((args) => ({ args })),
   },
-  sign: { zeroDerivative: true, cases: unary(awayFromZero) },
-  sin: { cases: unary(anywhere) },
+  sign: { zeroDerivative: true, ...unary('sign', awayFromZero) },
+  sin: unary('sin', anywhere),
   slice: {
-    cases: (r) =>
-      (
-        [
-          [[5], 1, 4],
-          [[4, 3], 1, 3],
-          [[4, 3], 0, 1],
-        ] as const
-      ).map(([s, start, end]) => ({
-        label: `[${s}] rows ${start}…${end}`,
-        args: [plainOf(s, anywhere(r))],
-        params: { start, end },
-      })),
+    cases: casesOn(
+      'slice',
+      shape(1, 3).chain((s) =>
+        fc
+          .tuple(fc.integer({ min: 0, max: s[0]! }), fc.integer({ min: 0, max: s[0]! }))
+          .map(([i, j]) => ({ shapes: [s], params: { start: Math.min(i, j), end: Math.max(i, j) } })),
+      ),
+      [anywhere],
+    ),
   },
-  sqrt: { cases: unary(positive) },
-  square: { cases: unary(anywhere) },
-  sub: { cases: binary(anywhere, anywhere) },
+  sqrt: unary('sqrt', positive),
+  square: unary('square', anywhere),
+  sub: binary('sub', anywhere, anywhere),
   sum: {
-    cases: (r) =>
-      (
-        [
-          [[], null],
-          [[5], null],
-          [[5], 0],
-          [[3, 4], null],
-          [[3, 4], 0],
-          [[3, 4], 1],
-          [[2, 3, 4], 1],
-        ] as const
-      ).map(([s, axis]) => ({
-        label: `[${s}] axis ${axis}`,
-        args: [plainOf(s, anywhere(r))],
-        params: { axis },
-      })),
+    cases: casesOn(
+      'sum',
+      shape().chain((s) =>
+        fc
+          .option(fc.integer({ min: 0, max: Math.max(0, s.length - 1) }), { nil: null })
+          .map((axis) => ({ shapes: [s], params: { axis: s.length === 0 ? null : axis } })),
+      ),
+      [anywhere],
+    ),
   },
   take: {
-    cases: (r) =>
-      (
-        [
-          [[5], [4, 0, 2]],
-          [[5], [1, 1, 3, 1]],
-          [
-            [4, 3],
-            [3, 0],
-          ],
-          [[3, 2, 2], [2]],
-          [[3], []],
-        ] as const
-      ).map(([s, indices]) => ({
-        label: `[${s}] rows ${indices}`,
-        args: [plainOf(s, anywhere(r))],
-        params: { indices: Int32Array.from(indices) },
-      })),
+    cases: casesOn(
+      'take',
+      shape(1, 3).chain((s) =>
+        rowIndices(s[0]!).map((indices) => ({ shapes: [s], params: { indices: Int32Array.from(indices) } })),
+      ),
+      [anywhere],
+    ),
   },
-  tan: { cases: unary((r) => uniform(r, -1.2, 1.2)) },
-  tanh: { cases: unary(anywhere) },
+  tan: unary('tan', between(-1.2, 1.2)),
+  tanh: unary('tanh', anywhere),
   transpose: {
-    cases: (r) =>
-      (
-        [
-          [3, 4],
-          [1, 5],
-        ] as const
-      ).map((s) => ({ label: `[${s}]`, args: [plainOf(s, anywhere(r))], params: none })),
+    cases: casesOn(
+      'transpose',
+      shape(2, 2).map((s) => ({ shapes: [s] })),
+      [anywhere],
+    ),
   },
   where: {
-    cases: (r) =>
-      (
-        [
-          [[], [], []],
-          [[5], [5], [5]],
-          [[3, 4], [4], []],
-          [
-            [3, 1],
-            [1, 4],
-            [3, 4],
-          ],
-        ] as const
-      ).map(([sc, sa, sb]) => ({
-        label: `cond [${sc}], [${sa}], [${sb}]`,
-        args: [plainOf(sc, () => (r() < 0.5 ? 0 : 1)), plainOf(sa, anywhere(r)), plainOf(sb, anywhere(r))],
-        params: none,
-        active: [false, true, true],
-      })),
+    cases: casesOn(
+      'where',
+      broadcastLayout(3).map((l) => ({ ...l, active: [false, true, true] })),
+      [fc.constantFrom(0, 1), anywhere],
+    ),
   },
 };
+
+/** Consecutive runs of `factors` multiplied together: a shape of their product's size. */
+function grouping(factors: readonly number[]): fc.Arbitrary<Shape> {
+  return fc.array(fc.boolean(), { minLength: factors.length, maxLength: factors.length }).map((cuts) => {
+    const s: number[] = [];
+    factors.forEach((f, i) => {
+      if (i === 0 || cuts[i]) s.push(f);
+      else s[s.length - 1]! *= f;
+    });
+    return s;
+  });
+}
 
 // ---- plain vector arithmetic ----
 
@@ -397,6 +334,10 @@ function expectClose(actual: Float64Array, expected: Float64Array, rtol: number)
 
 const names = Object.keys(primitives) as PrimitiveName[];
 
+/** Runs of each property: enough to meet every shape layout several times, in well under a second. */
+const RUNS = 60;
+const SCALAR_RUNS = 200;
+
 test('every primitive of the table has an input domain, and is filed under its own name', () => {
   for (const name of names) {
     expect(domains[name], `no input domain for primitive '${name}'`).toBeDefined();
@@ -407,58 +348,104 @@ test('every primitive of the table has an input domain, and is filed under its o
 
 describe.each(names)('primitive %s', (name) => {
   const prim = primitives[name] as Primitive<PrimitiveName>;
-  const domain = domains[name] as Domain<PrimitiveName>;
-  const r = rng([...name].reduce((h, c) => h * 31 + c.charCodeAt(0), 7));
-  const cases = [1, 2, 3].flatMap(() => domain.cases(r));
-
-  test.each(cases.map((c) => [c.label, c] as const))('%s', (_label, c) => {
-    const { args, params } = c;
+  const domain = domains[name];
+  /** The case as plain values: arguments, directions (null where inactive), cotangent and output. */
+  const unpack = (c: Case) => {
+    const args = c.args.map(plain);
     const active = c.active ?? args.map(() => true);
-    const out = prim.impl(args, params);
-    const outShape = plainShape(out);
-    expect(prim.shape(args.map(plainShape), params)).toEqual(outShape);
-    const dirs = args.map((a, i) => (active[i] ? plainOf(plainShape(a), uniform(r, -1, 1)) : null));
-    const v = plainOf(outShape, uniform(r, -1, 1));
-    const vjp = prim.vjp(v, args, out, params, active);
+    const params = c.params as PrimitiveParams[PrimitiveName];
+    const dirs = c.dirs.map((d, i) => (active[i] ? plain(d) : null));
+    return { args, active, params, dirs, v: plain(c.v), out: prim.impl(args, params) };
+  };
+  const property = (check: (c: Case) => void) =>
+    fc.assert(
+      fc.property(domain.cases, (c) => {
+        check(c);
+      }),
+      { numRuns: RUNS },
+    );
 
-    if (domain.zeroDerivative) {
-      expect(prim.jvp(dirs, args, out, params)).toBeNull();
-      vjp.forEach((ct) => {
-        if (ct !== null) expect(data(ct).every((e) => e === 0)).toBe(true);
-      });
-      expect(centralDifference(prim, args, dirs, params).every((d) => d === 0)).toBe(true);
-      return;
-    }
-
-    // JVP along every active argument at once, then along each alone (the other tangents null).
-    const solo = active.flatMap((on, i) => (on ? [dirs.map((d, j) => (j === i ? d : null))] : []));
-    for (const ds of [dirs, ...solo]) {
-      const jvp = prim.jvp(ds, args, out, params);
-      expect(shapeOfPlain(jvp)).toEqual(outShape);
-      expectClose(data(jvp), centralDifference(prim, args, ds, params), 1e-6);
-    }
-
-    // ⟨v, J·u⟩ = Σᵢ ⟨Jᵢᵀ·v, uᵢ⟩, each cotangent shaped like its argument.
-    const lhs = dotPlain(v, data(prim.jvp(dirs, args, out, params)));
-    let rhs = 0;
-    vjp.forEach((ct, i) => {
-      if (!active[i]) {
-        if (name === 'where') expect(ct).toBeNull();
-        return;
-      }
-      expect(shapeOfPlain(ct)).toEqual(plainShape(args[i]!));
-      rhs += dotPlain(data(ct), dirs[i]!);
-      // Asking for this argument alone gives the same cotangent.
-      const alone = prim.vjp(
-        v,
-        args,
-        out,
-        params,
-        active.map((_, j) => j === i),
-      )[i]!;
-      expect(Array.from(data(alone))).toEqual(Array.from(data(ct)));
+  test('the shape rule gives the shape of the kernel’s output', () => {
+    property((c) => {
+      const { args, params, out } = unpack(c);
+      expect(prim.shape(args.map(plainShape), params)).toEqual(plainShape(out));
     });
-    expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(lhs)));
+  });
+
+  if (domain.zeroDerivative) {
+    test('the derivative is zero: a null tangent, zero or null cotangents, a flat kernel', () => {
+      property((c) => {
+        const { args, active, params, dirs, v, out } = unpack(c);
+        expect(prim.jvp(dirs, args, out, params)).toBeNull();
+        prim.vjp(v, args, out, params, active).forEach((ct) => {
+          if (ct !== null) expect(data(ct).every((e) => e === 0)).toBe(true);
+        });
+        expect(centralDifference(prim, args, dirs, params).every((d) => d === 0)).toBe(true);
+      });
+    });
+    return;
+  }
+
+  test('the JVP along all arguments, and along each alone, is the central difference of the kernel', () => {
+    property((c) => {
+      const { args, active, params, dirs, out } = unpack(c);
+      const solo = active.flatMap((on, i) => (on ? [dirs.map((d, j) => (j === i ? d : null))] : []));
+      for (const ds of [dirs, ...solo]) {
+        const jvp = prim.jvp(ds, args, out, params);
+        expect(shapeOfPlain(jvp)).toEqual(plainShape(out));
+        expectClose(data(jvp), centralDifference(prim, args, ds, params), 1e-6);
+      }
+    });
+  });
+
+  test('the VJP is the transpose of the JVP: ⟨v, J·u⟩ = Σᵢ ⟨Jᵢᵀ·v, uᵢ⟩', () => {
+    property((c) => {
+      const { args, active, params, dirs, v, out } = unpack(c);
+      const vjp = prim.vjp(v, args, out, params, active);
+      const lhs = dotPlain(v, data(prim.jvp(dirs, args, out, params)));
+      let rhs = 0;
+      vjp.forEach((ct, i) => {
+        if (!active[i]) {
+          if (name === 'where') expect(ct).toBeNull();
+          return;
+        }
+        expect(shapeOfPlain(ct)).toEqual(plainShape(args[i]!));
+        rhs += dotPlain(data(ct), dirs[i]!);
+        // Asking for this argument alone gives the same cotangent.
+        const alone = prim.vjp(
+          v,
+          args,
+          out,
+          params,
+          active.map((_, j) => j === i),
+        )[i]!;
+        expect(Array.from(data(alone))).toEqual(Array.from(data(ct)));
+      });
+      expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(lhs)));
+    });
+  });
+});
+
+describe('the generated layouts', () => {
+  test('include broadcasting of every kind: scalars, a bias across rows, [m, 1] with [1, n], rank 3', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(broadcastLayout(2), ({ shapes: [a, b] }) => {
+        const kind = (s: Shape, o: Shape) =>
+          s.length === 0 ? 'scalar' : s.length < o.length ? 'lower rank' : s.includes(1) ? 'ones' : 'full';
+        seen.add(`${kind(a!, b!)} with ${kind(b!, a!)}`);
+        if (a!.length === 3 || b!.length === 3) seen.add('rank 3');
+      }),
+      { numRuns: 500, seed: 1 },
+    );
+    for (const k of [
+      'scalar with full',
+      'full with scalar',
+      'lower rank with full',
+      'ones with ones',
+      'rank 3',
+    ])
+      expect(seen).toContain(k);
   });
 });
 
@@ -486,112 +473,89 @@ describe('rules that must give a zero derivative', () => {
 });
 
 describe('scalar rules: the op on plain numbers and its partials', () => {
-  const elementwise = [
-    'abs',
-    'add',
-    'cos',
-    'div',
-    'equal',
-    'exp',
-    'greater',
-    'greaterEqual',
-    'less',
-    'lessEqual',
-    'log',
-    'maximum',
-    'minimum',
-    'mul',
-    'mulNoNan',
-    'neg',
-    'pow',
-    'sigmoid',
-    'sign',
-    'sin',
-    'sqrt',
-    'square',
-    'sub',
-    'tan',
-    'tanh',
-  ];
+  const elementwise = names.filter((n) => domains[n].scalars !== undefined);
 
   test('every elementwise primitive of one or two arguments has one, and no other primitive', () => {
     expect(names.filter((n) => primitives[n].scalar !== undefined).sort()).toEqual([...elementwise].sort());
+    expect(elementwise).toHaveLength(25);
   });
 
-  describe.each(elementwise as PrimitiveName[])('%s', (name) => {
-    const prim = primitives[name] as Primitive<PrimitiveName>;
-    const domain = domains[name] as Domain<PrimitiveName>;
-    const r = rng([...name].reduce((h, c) => h * 17 + c.charCodeAt(0), 3));
-    // Scalar cases: elements of every case whose arguments have equal sizes (or size 1).
-    const cases = [1, 2, 3].flatMap(() =>
-      domain.cases(r).flatMap((c) => {
-        const sizes = c.args.map((a) => plainData(a).length);
-        const n = Math.max(...sizes);
-        if (!sizes.every((k) => k === n || k === 1)) return [];
-        return Array.from({ length: Math.min(n, 4) }, (_, k) => ({
-          ...c,
-          label: `${c.label}, element ${k}`,
-          args: c.args.map((a) => plainData(a)[plainData(a).length === 1 ? 0 : k]!),
-        }));
-      }),
-    );
-
-    test('has scalar cases to check', () => {
-      expect(cases.length).toBeGreaterThan(0);
-    });
-
-    test.each(cases.map((c) => [c.label, c] as const))('%s', (_label, c) => {
+  test.each(elementwise)(
+    '%s: the output is the kernel’s; each partial is the JVP’s and the central difference',
+    (name) => {
+      const prim = primitives[name] as Primitive<PrimitiveName>;
+      const domain = domains[name];
       const rule = prim.scalar!;
-      const args = c.args as number[];
-      const active = c.active ?? args.map(() => true);
-      const [a, b = 0] = args;
-      const out = new Float64Array(3).fill(Number.NaN);
-      rule.eval(a!, b, out);
-      const y = out[0]!;
-      expect(Object.is(y, prim.impl(args, c.params))).toBe(true);
       expect(rule.constant).toBe(domain.zeroDerivative === true);
-      args.forEach((_, i) => {
-        const unit = args.map((_, j) => (j === i ? 1 : null));
-        const jvp = prim.jvp(unit, args, y, c.params);
-        const byJvp = jvp === null ? 0 : data(jvp)[0]!;
-        const d = out[1 + i]!;
-        expect(Math.abs(d - byJvp)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(byJvp)));
-        if (active[i] && !domain.zeroDerivative) {
-          const dirs = args.map((_, j) => (j === i ? 1 : null));
-          expectClose(Float64Array.of(d), centralDifference(prim, args, dirs, c.params), 1e-6);
-        }
-      });
-    });
-  });
+      fc.assert(
+        fc.property(domain.scalars!, (c) => {
+          const args = c.args;
+          const active = c.active ?? args.map(() => true);
+          const [a, b = 0] = args;
+          const out = new Float64Array(3).fill(Number.NaN);
+          rule.eval(a!, b, out);
+          const y = out[0]!;
+          expect(Object.is(y, prim.impl(args, none as never))).toBe(true);
+          args.forEach((_, i) => {
+            const unit = args.map((_, j) => (j === i ? 1 : null));
+            const jvp = prim.jvp(unit, args, y, none as never);
+            const byJvp = jvp === null ? 0 : data(jvp)[0]!;
+            const d = out[1 + i]!;
+            expect(Math.abs(d - byJvp)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(byJvp)));
+            if (active[i] && !domain.zeroDerivative) {
+              expectClose(Float64Array.of(d), centralDifference(prim, args, unit, none as never), 1e-6);
+            }
+          });
+        }),
+        { numRuns: SCALAR_RUNS },
+      );
+    },
+  );
+});
+
+/** Sizes stay small: every property run costs microseconds. */
+test('no generated case is larger than 64 elements', () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...names).chain((n) => domains[n].cases),
+      (c) => {
+        for (const a of c.args) expect(size(a.shape)).toBeLessThanOrEqual(64);
+      },
+    ),
+    { numRuns: 200 },
+  );
 });
 
 describe('classification: what each primitive states about itself holds', () => {
   test.each(names)('%s', (name) => {
     const prim = primitives[name] as Primitive<PrimitiveName>;
     const c = prim.classification;
-    const domain = domains[name] as Domain<PrimitiveName>;
+    const domain = domains[name];
     expect(c.zeroDerivative).toBe(domain.zeroDerivative === true);
     expect(c.elementwise).toBe(prim.scalar !== undefined || name === 'where');
-    const r = rng([...name].reduce((h, ch) => h * 13 + ch.charCodeAt(0), 5));
-    for (const { args, params, active } of domain.cases(r)) {
-      const out = prim.impl(args, params);
-      args.forEach((a, i) => {
-        if (active !== undefined && !active[i]) return;
-        const dep = c.args[Math.min(i, c.args.length - 1)];
-        const dir = plainOf(plainShape(a), uniform(r, -1, 1));
-        const ts = args.map((_, j) => (j === i ? dir : null));
-        const t = prim.jvp(ts, args, out, params);
-        if (dep === 'none') {
-          if (t !== null) expect(data(t).every((e) => e === 0)).toBe(true);
-        } else if (dep === 'linear') {
-          // Linear in argument i: the JVP along it does not depend on where argument i is.
-          const moved = args.map((b, j) =>
-            j === i ? along(b, plainOf(plainShape(b), uniform(r, -1, 1)), 0.5) : b,
-          );
-          const t2 = prim.jvp(ts, moved, prim.impl(moved, params), params);
-          expectClose(data(t2), data(t), 1e-12);
-        }
-      });
-    }
+    fc.assert(
+      fc.property(domain.cases, (k) => {
+        const args = k.args.map(plain);
+        const params = k.params as PrimitiveParams[PrimitiveName];
+        const out = prim.impl(args, params);
+        args.forEach((a, i) => {
+          if (k.active !== undefined && !k.active[i]) return;
+          const dep = c.args[Math.min(i, c.args.length - 1)];
+          const dir = plain(k.dirs[i]!);
+          const ts = args.map((_, j) => (j === i ? dir : null));
+          const t = prim.jvp(ts, args, out, params);
+          if (dep === 'none') {
+            if (t !== null) expect(data(t).every((e) => e === 0)).toBe(true);
+          } else if (dep === 'linear') {
+            // Linear in argument i: the JVP along it does not depend on where argument i is
+            // (moved here along the cotangent's stand-in, another direction of its shape).
+            const moved = args.map((b, j) => (j === i ? along(b, plain(k.dirs[i]!), 0.5) : b));
+            const t2 = prim.jvp(ts, moved, prim.impl(moved, params), params);
+            expectClose(data(t2), data(t), 1e-12);
+          }
+        });
+      }),
+      { numRuns: RUNS },
+    );
   });
 });

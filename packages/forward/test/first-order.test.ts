@@ -26,6 +26,9 @@ import { describe, expect, test } from 'vitest';
 import { forward } from '../src/index.js';
 import { expectClose, matrix, pseudoRandom } from './helpers.js';
 
+/** Mutation runs skip the memory tests: seconds each, for every mutant they cover. */
+const underMutation = typeof process !== 'undefined' && process.env.DIFFINT_MUTATION === '1';
+
 describe('engine', () => {
   test('declares forward mode, float64 and its chunk as batch size', () => {
     const e = forward({ chunk: 5 });
@@ -303,7 +306,7 @@ describe('faults', () => {
 /** Node's memory counters; the browser run has none to read. */
 const nodeMemory = typeof process !== 'undefined' && typeof process.memoryUsage === 'function';
 
-describe.runIf(nodeMemory)('memory', () => {
+describe.runIf(nodeMemory && !underMutation)('memory', () => {
   test('10,000 prepared calls do not grow the heap', () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     const a = buffer(3);

@@ -17,6 +17,9 @@ import * as m from '@diffint/core/math';
 import { describe, expect, test } from 'vitest';
 import { tape } from '../src/index.js';
 
+/** Mutation runs skip the memory tests: seconds each, for every mutant they cover. */
+const underMutation = typeof process !== 'undefined' && process.env.DIFFINT_MUTATION === '1';
+
 describe('closure over a mutated buffer (the motivating example)', () => {
   const a = buffer(1);
   const f = (x: m.Value) => {
@@ -334,7 +337,7 @@ describe('faults', () => {
 /** Node's memory counters; the browser run has none to read. */
 const nodeMemory = typeof process !== 'undefined' && typeof process.memoryUsage === 'function';
 
-describe.runIf(nodeMemory)('memory', () => {
+describe.runIf(nodeMemory && !underMutation)('memory', () => {
   test('10,000 prepared calls do not grow the heap', () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     const a = buffer(3);
@@ -358,7 +361,7 @@ describe.runIf(nodeMemory)('memory', () => {
   });
 });
 
-describe.runIf(nodeMemory)('memory of scalar code', () => {
+describe.runIf(nodeMemory && !underMutation)('memory of scalar code', () => {
   test('10,000 prepared calls of a scalar loop grow neither the heap nor array-buffer memory', () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     const s = buffer(51);
