@@ -538,7 +538,7 @@ describe('classification: what each primitive states about itself holds', () => 
         const args = k.args.map(plain);
         const params = k.params as PrimitiveParams[PrimitiveName];
         const out = prim.impl(args, params);
-        args.forEach((a, i) => {
+        args.forEach((_a, i) => {
           if (k.active !== undefined && !k.active[i]) return;
           const dep = c.args[Math.min(i, c.args.length - 1)];
           const dir = plain(k.dirs[i]!);
