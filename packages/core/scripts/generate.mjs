@@ -53,18 +53,52 @@ function read(file) {
       `src/primitives/${file}: a primitive that is not elementwise exports its portable-math \`op\`.`,
     );
   }
-  return { name, kind, hasOp, doc: def[1] };
+  // The parameters' type, written out in the table: `NoParams` for an elementwise primitive;
+  // otherwise the type argument of `definePrimitive`, a type the file exports or a type literal
+  // over `Shape` (so the engine's API documents it rather than `ParamsOf<typeof …>`).
+  let params = { text: 'NoParams', named: undefined };
+  if (kind === 'other') {
+    const arg = /definePrimitive<\s*'[^']+',\s*([\s\S]*?)>\(\{/.exec(text.slice(def.index));
+    if (arg === null) {
+      throw new Error(
+        `src/primitives/${file}: write its parameters' type as definePrimitive<'${name}', Params>({…}).`,
+      );
+    }
+    const typeText = arg[1].trim();
+    if (/^[A-Z]\w*$/.test(typeText) && typeText !== 'NoParams') {
+      // Exported by this file, or imported from a sibling primitive's file that exports it.
+      const from = new RegExp(`export (interface|type) ${typeText}\\b`).test(text)
+        ? name
+        : new RegExp(`import [^;]*\\b${typeText}\\b[^;]*from '\\./(\\w+)\\.js'`).exec(text)?.[1];
+      if (from === undefined) {
+        throw new Error(`src/primitives/${file}: export its parameters' type ${typeText}.`);
+      }
+      params = { text: typeText, named: typeText, from };
+    } else {
+      params = { text: typeText, named: undefined };
+    }
+  }
+  return { name, kind, hasOp, doc: def[1], params };
 }
 
 function indexFile(prims) {
   return [
     banner('The primitive table: every primitive of diffint, by name, each defined in its own file here.'),
-    "import type { ParamsOf, Primitive, PrimitiveName } from '../primitive.js';",
+    "import type { Primitive, PrimitiveName } from '../primitive.js';",
+    "import type { NoParams } from '../registry/define.js';",
+    "import type { Shape } from '../values.js';",
     ...prims.map((p) => `import { primitive as ${p.name} } from './${p.name}.js';`),
+    ...prims
+      .filter((p) => p.params.named !== undefined)
+      .filter((p, i, all) => all.findIndex((q) => q.params.named === p.params.named) === i)
+      .map((p) => `import type { ${p.params.named} } from './${p.params.from}.js';`),
     '',
-    '/** The parameters of each primitive, by name, as its definition states them. */',
+    '/**',
+    ' * The parameters of each primitive, by name, as its definition states them (the table below',
+    ' * checks each definition against this).',
+    ' */',
     'export interface PrimitiveParams {',
-    ...prims.map((p) => `  ${p.name}: ParamsOf<typeof ${p.name}>;`),
+    ...prims.map((p) => `  ${p.name}: ${p.params.text};`),
     '}',
     '',
     '/** Every primitive of diffint, by name. */',

@@ -135,6 +135,10 @@ export type {
   Primitive,
   PrimitiveName,
   PrimitiveParams,
+  PrimitiveDef,
+  Classification,
+  Dependence,
+  ParamsOf,
   ScalarEval,
   ScalarRule,
   Tangent,
@@ -142,6 +146,10 @@ export type {
 } from './primitive.js';
 export { primitives } from './primitives/index.js';
 export type { NoParams } from './registry/define.js';
+export type { Padding } from './primitives/pad.js';
+export type { Range } from './primitives/slice.js';
+export type { Axis } from './primitives/sum.js';
+export type { Rows } from './primitives/take.js';
 export { NestingError, UnsupportedOperatorError } from './errors.js';
 export { handOver } from './ownership.js';
 export { SparseMatrix } from './sparse-matrix.js';

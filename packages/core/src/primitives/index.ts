@@ -4,7 +4,9 @@
  * The primitive table: every primitive of diffint, by name, each defined in its own file here.
  */
 
-import type { ParamsOf, Primitive, PrimitiveName } from '../primitive.js';
+import type { Primitive, PrimitiveName } from '../primitive.js';
+import type { NoParams } from '../registry/define.js';
+import type { Shape } from '../values.js';
 import { primitive as abs } from './abs.js';
 import { primitive as add } from './add.js';
 import { primitive as broadcastTo } from './broadcastTo.js';
@@ -42,46 +44,53 @@ import { primitive as tan } from './tan.js';
 import { primitive as tanh } from './tanh.js';
 import { primitive as transpose } from './transpose.js';
 import { primitive as where } from './where.js';
+import type { Padding } from './pad.js';
+import type { Rows } from './take.js';
+import type { Range } from './slice.js';
+import type { Axis } from './sum.js';
 
-/** The parameters of each primitive, by name, as its definition states them. */
+/**
+ * The parameters of each primitive, by name, as its definition states them (the table below
+ * checks each definition against this).
+ */
 export interface PrimitiveParams {
-  abs: ParamsOf<typeof abs>;
-  add: ParamsOf<typeof add>;
-  broadcastTo: ParamsOf<typeof broadcastTo>;
-  concat: ParamsOf<typeof concat>;
-  cos: ParamsOf<typeof cos>;
-  div: ParamsOf<typeof div>;
-  equal: ParamsOf<typeof equal>;
-  exp: ParamsOf<typeof exp>;
-  greater: ParamsOf<typeof greater>;
-  greaterEqual: ParamsOf<typeof greaterEqual>;
-  less: ParamsOf<typeof less>;
-  lessEqual: ParamsOf<typeof lessEqual>;
-  log: ParamsOf<typeof log>;
-  matmul: ParamsOf<typeof matmul>;
-  matmulNoNan: ParamsOf<typeof matmulNoNan>;
-  maximum: ParamsOf<typeof maximum>;
-  minimum: ParamsOf<typeof minimum>;
-  mul: ParamsOf<typeof mul>;
-  mulNoNan: ParamsOf<typeof mulNoNan>;
-  neg: ParamsOf<typeof neg>;
-  pad: ParamsOf<typeof pad>;
-  pow: ParamsOf<typeof pow>;
-  reshape: ParamsOf<typeof reshape>;
-  scatterAdd: ParamsOf<typeof scatterAdd>;
-  sigmoid: ParamsOf<typeof sigmoid>;
-  sign: ParamsOf<typeof sign>;
-  sin: ParamsOf<typeof sin>;
-  slice: ParamsOf<typeof slice>;
-  sqrt: ParamsOf<typeof sqrt>;
-  square: ParamsOf<typeof square>;
-  sub: ParamsOf<typeof sub>;
-  sum: ParamsOf<typeof sum>;
-  take: ParamsOf<typeof take>;
-  tan: ParamsOf<typeof tan>;
-  tanh: ParamsOf<typeof tanh>;
-  transpose: ParamsOf<typeof transpose>;
-  where: ParamsOf<typeof where>;
+  abs: NoParams;
+  add: NoParams;
+  broadcastTo: { readonly shape: Shape };
+  concat: NoParams;
+  cos: NoParams;
+  div: NoParams;
+  equal: NoParams;
+  exp: NoParams;
+  greater: NoParams;
+  greaterEqual: NoParams;
+  less: NoParams;
+  lessEqual: NoParams;
+  log: NoParams;
+  matmul: NoParams;
+  matmulNoNan: NoParams;
+  maximum: NoParams;
+  minimum: NoParams;
+  mul: NoParams;
+  mulNoNan: NoParams;
+  neg: NoParams;
+  pad: Padding;
+  pow: NoParams;
+  reshape: { readonly shape: Shape };
+  scatterAdd: Rows;
+  sigmoid: NoParams;
+  sign: NoParams;
+  sin: NoParams;
+  slice: Range;
+  sqrt: NoParams;
+  square: NoParams;
+  sub: NoParams;
+  sum: Axis;
+  take: Rows;
+  tan: NoParams;
+  tanh: NoParams;
+  transpose: NoParams;
+  where: NoParams;
 }
 
 /** Every primitive of diffint, by name. */

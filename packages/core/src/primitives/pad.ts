@@ -6,7 +6,8 @@ import { definePrimitive } from '../registry/define.js';
 import { type Value, bind, shapeOf } from '../trace.js';
 import { type Shape, formatShape } from '../values.js';
 
-interface Padding {
+/** Zeros added before and after the first axis. */
+export interface Padding {
   readonly before: number;
   readonly after: number;
 }

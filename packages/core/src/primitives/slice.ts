@@ -6,7 +6,8 @@ import { definePrimitive } from '../registry/define.js';
 import { type Value, bind, shapeOf } from '../trace.js';
 import { type Shape, formatShape } from '../values.js';
 
-interface Range {
+/** The half-open range [start, end) of the first axis. */
+export interface Range {
   readonly start: number;
   readonly end: number;
 }
