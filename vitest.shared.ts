@@ -20,6 +20,7 @@ export const sharedConfig = defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: [`${root}vitest.setup.ts`],
     testTimeout: 60_000,
     pool: 'forks',
     // Memory tests force a collection before measuring the heap.
