@@ -103,6 +103,25 @@ export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } 
   square: smooth,
   tan: smooth,
   tanh: smooth,
+  atan: smooth,
+  asin: smooth,
+  acos: smooth,
+  sinh: smooth,
+  cosh: smooth,
+  asinh: smooth,
+  acosh: smooth,
+  atanh: smooth,
+  log1p: smooth,
+  expm1: smooth,
+  log2: smooth,
+  log10: smooth,
+  erf: smooth,
+  softplus: smooth,
+  floor: constantUnary,
+  ceil: constantUnary,
+  round: constantUnary,
+  trunc: constantUnary,
+  stopGradient: constantUnary,
 
   add: linearBinary,
   sub: linearBinary,
@@ -117,6 +136,7 @@ export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } 
   less: comparison,
   lessEqual: comparison,
   equal: comparison,
+  atan2: binary({ da: true, db: true, daa: true, dbb: true, dab: true }),
 
   where: structural(([, a, b], _p, out, ctx) => {
     // Global: either branch may be selected at some x, so both count; the condition has no derivative.
