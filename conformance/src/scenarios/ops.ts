@@ -2,8 +2,11 @@
  * The wider op set — inverse trigonometric and hyperbolic functions, log1p, expm1, log2, log10,
  * erf, softplus, atan2, the piecewise-constant roundings — each differentiated by every engine
  * against its derivative written out here by hand: a scalar sum of one op per element (gradient,
- * Jacobian, Hessian, HVP), and the ops on a whole vector (Jacobian products).
+ * Jacobian, Hessian, HVP), and the ops on a whole vector (Jacobian products); the reductions
+ * (max, min, prod, cumsum, logsumexp, softmax, logSoftmax, norm), clip and setSlice, at ties,
+ * zeros and large inputs too.
  */
+import { NDArray } from '@diffint/core';
 import * as m from '@diffint/core/math';
 import type { Operator, Scenario } from '../types.js';
 import { type Analytic, matrix, scenariosFrom } from './derive.js';
@@ -208,7 +211,167 @@ function vectorAnalytic(): Analytic {
   };
 }
 
+// ---- reductions, clip, setSlice ----
+
+const softmaxOf = (x: readonly number[]) => {
+  const c = Math.max(...x);
+  const e = x.map((t) => Math.exp(t - c));
+  const total = e.reduce((a, b) => a + b, 0);
+  return e.map((t) => t / total);
+};
+const xs = [0.3, -1.2, 2, 0.7];
+const ps = softmaxOf(xs);
+const softmaxJacobian = (p: readonly number[]) =>
+  matrix(p.length, p.length, (i, j) => (i === j ? p[i]! : 0) - p[i]! * p[j]!);
+
+/** A scalar f of a vector x with its gradient and Hessian (entry by entry), as an Analytic. */
+const scalarAt = (
+  x: readonly number[],
+  value: number,
+  grad: readonly number[],
+  hess?: (i: number, j: number) => number,
+): Analytic => ({
+  x: Float64Array.from(x),
+  value,
+  jacobian: matrix(1, x.length, (_, j) => grad[j]!),
+  ...(hess === undefined ? {} : { hessian: matrix(x.length, x.length, hess) }),
+});
+
+// e^100 overflows float32: only the shifted sum is finite on tfjs (float64's limit, e^709, in core's tests).
+const big = [100, 101, 99];
+const pBig = softmaxOf(big);
+const xProd = [2, 0, 5, 3];
+const prodWithout = (skip: readonly number[]) => xProd.reduce((p, e, k) => (skip.includes(k) ? p : p * e), 1);
+const xNorm = [3, -4, 1.5];
+const n2 = Math.sqrt(9 + 16 + 2.25);
+const xClip = [-3, -1, 0.5, 2, 5];
+const X = Float64Array.of(0.3, -1.2, 2, 0.9, 0.1, -0.5);
+
+const reductionBases: Scenario[] = [
+  ...scenariosFrom(
+    { name: 'logsumexp', family, tags: ['ops'], f: (x: m.Value) => m.logsumexp(x) },
+    scalarAt(
+      xs,
+      Math.log(xs.reduce((t, e) => t + Math.exp(e), 0)),
+      ps,
+      (i, j) => softmaxJacobian(ps).data[i * ps.length + j]!,
+    ),
+    scalarOps,
+  ),
+  ...scenariosFrom(
+    { name: 'logsumexp-large', family, tags: ['ops'], f: (x: m.Value) => m.logsumexp(x) },
+    scalarAt(big, 101 + Math.log(1 + Math.exp(-1) + Math.exp(-2)), pBig),
+    ['gradient', 'pullback'],
+  ),
+  ...scenariosFrom(
+    { name: 'softmax', family, tags: ['ops'], f: (x: m.Value) => m.softmax(x) },
+    { x: Float64Array.from(xs), value: Float64Array.from(ps), jacobian: softmaxJacobian(ps) },
+    firstOrder,
+  ),
+  ...scenariosFrom(
+    { name: 'logSoftmax', family, tags: ['ops'], f: (x: m.Value) => m.logSoftmax(x) },
+    {
+      x: Float64Array.from(xs),
+      value: Float64Array.from(ps, (p) => Math.log(p)),
+      jacobian: matrix(4, 4, (i, j) => (i === j ? 1 : 0) - ps[j]!),
+    },
+    firstOrder,
+  ),
+  ...scenariosFrom(
+    // A zero element: the partials are products of the others, with no division by x.
+    { name: 'prod-with-zero', family, tags: ['ops'], f: (x: m.Value) => m.prod(x) },
+    scalarAt(
+      xProd,
+      0,
+      xProd.map((_, i) => prodWithout([i])),
+      (i, j) => (i === j ? 0 : prodWithout([i, j])),
+    ),
+    scalarOps,
+  ),
+  ...scenariosFrom(
+    // Rows' maxima and columns' minima of a [2, 3] matrix, all distinct.
+    {
+      name: 'max-min-axis',
+      family,
+      tags: ['ops'],
+      f: (x: m.Value) => {
+        const M = m.reshape(x, [2, 3]);
+        return m.concat([m.max(M, 1), m.min(M, 0), m.reshape(m.max(M), [1])]);
+      },
+    },
+    {
+      x: X,
+      value: Float64Array.of(2, 0.9, 0.3, -1.2, -0.5, 2),
+      jacobian: matrix(6, 6, (i, j) => +([2, 3, 0, 1, 5, 2][i] === j)),
+    },
+    firstOrder,
+  ),
+  ...scenariosFrom(
+    // A tie of two: ½ each, the average of the one-sided derivatives (central differences agree).
+    { name: 'max-ties', family, tags: ['ops', 'kinks'], f: (x: m.Value) => m.max(x) },
+    scalarAt([3, 1, 3], 3, [0.5, 0, 0.5]),
+    ['gradient', 'jacobian', 'pushforward', 'pullback'],
+  ),
+  ...scenariosFrom(
+    { name: 'cumsum-axis', family, tags: ['ops'], f: (x: m.Value) => m.cumsum(m.reshape(x, [2, 3]), 1) },
+    {
+      x: X,
+      value: new NDArray(Float64Array.of(0.3, -0.9, 1.1, 0.9, 1, 0.5), [2, 3]),
+      jacobian: matrix(6, 6, (i, j) => +(Math.floor(i / 3) === Math.floor(j / 3) && j % 3 <= i % 3)),
+    },
+    firstOrder,
+  ),
+  ...scenariosFrom(
+    {
+      name: 'norms',
+      family,
+      tags: ['ops'],
+      f: (x: m.Value) =>
+        m.add(m.add(m.norm(x), m.mul(0.5, m.norm(x, 1))), m.mul(0.25, m.norm(x, Number.POSITIVE_INFINITY))),
+    },
+    scalarAt(
+      xNorm,
+      n2 + 0.5 * 8.5 + 0.25 * 4,
+      xNorm.map((e, i) => e / n2 + 0.5 * Math.sign(e) + (i === 1 ? -0.25 : 0)),
+      (i, j) => ((i === j ? 1 : 0) - (xNorm[i]! * xNorm[j]!) / (n2 * n2)) / n2,
+    ),
+    scalarOps,
+  ),
+  ...scenariosFrom(
+    // At 0 the 2-norm's derivative is 0, the average of its one-sided derivatives.
+    { name: 'norm-at-zero', family, tags: ['ops', 'kinks'], f: (x: m.Value) => m.norm(x) },
+    scalarAt([0, 0, 0], 0, [0, 0, 0]),
+    ['gradient', 'jacobian', 'pullback'],
+  ),
+  ...scenariosFrom(
+    // Inside 1, outside 0, at either bound ½.
+    { name: 'clip', family, tags: ['ops', 'kinks'], f: (x: m.Value) => m.sum(m.clip(x, -1, 2)) },
+    scalarAt(xClip, -1 - 1 + 0.5 + 2 + 2, [0, 0.5, 1, 0.5, 0]),
+    ['gradient', 'jacobian', 'pullback'],
+  ),
+  ...scenariosFrom(
+    // x with x₁, x₂ replaced by x₃², x₄²: f = [x₀, x₃², x₄², x₃, x₄]
+    {
+      name: 'setSlice',
+      family,
+      tags: ['ops'],
+      f: (x: m.Value) => m.setSlice(x, 1, m.square(m.slice(x, 3, 5))),
+    },
+    {
+      x: Float64Array.of(0.5, -1, 2, 1.5, -0.7),
+      value: Float64Array.of(0.5, 2.25, 0.49, 1.5, -0.7),
+      jacobian: matrix(5, 5, (i, j) => {
+        if (i === 1) return j === 3 ? 3 : 0;
+        if (i === 2) return j === 4 ? -1.4 : 0;
+        return +(i === j);
+      }),
+    },
+    firstOrder,
+  ),
+];
+
 const bases: Scenario[] = [
+  ...reductionBases,
   ...scenariosFrom({ name: 'elementwise-sum', family, tags: ['ops'], f: sumOf }, sumOfTerms(), scalarOps),
   ...scenariosFrom(
     {

@@ -144,6 +144,21 @@ const matrixProduct: fc.Arbitrary<Layout> = fc.tuple(dim, dim, dim).map(([m, k, 
   ],
 }));
 
+/** Elements no two of which are within 10⁻³ of each other: a reduction's maximum is never near a tie. */
+const distinct = (c: Case): Case => ({
+  ...c,
+  args: c.args.map((a) => ({ ...a, data: a.data.map((e, i) => e + i * 1e-3) })),
+});
+const tenths = fc.integer({ min: -20, max: 20 }).map((k) => k / 10);
+/** A shape with an axis of it, or null (every axis) where `whole` allows. */
+const axisLayout = (whole: boolean): fc.Arbitrary<Layout> =>
+  shape(whole ? 0 : 1).chain((s) =>
+    (whole
+      ? fc.option(fc.integer({ min: 0, max: Math.max(0, s.length - 1) }), { nil: null })
+      : fc.integer({ min: 0, max: s.length - 1 })
+    ).map((axis) => ({ shapes: [s], params: { axis: s.length === 0 ? null : axis } })),
+  );
+
 /** Up to four row indices of an axis of length n, repeats allowed (they accumulate in scatterAdd). */
 const rowIndices = (n: number) => fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 4 });
 
@@ -160,6 +175,8 @@ const domains: { readonly [N in PrimitiveName]: Domain } = {
   atanh: unary('atanh', insideUnit),
   ceil: piecewiseConstant('ceil'),
   cosh: unary('cosh', anywhere),
+  cumsum: { cases: casesOn('cumsum', axisLayout(false), [anywhere]) },
+  max: { cases: casesOn('max', axisLayout(true), [tenths]).map(distinct) },
   erf: { cases: unary('erf', erfPoints).cases, scalars: fc.tuple(erfPoints).map((args) => ({ args })) },
   expm1: unary('expm1', anywhere),
   floor: piecewiseConstant('floor'),

@@ -286,3 +286,24 @@ export function atan2(a: Tensor, b: Tensor): Tensor {
     },
   );
 }
+
+/**
+ * The largest element (axis null) or the largest along an axis. TensorFlow.js's own gradient
+ * gives the whole cotangent to every tied maximum; this one shares it equally among them, and
+ * its mask of maxima is cut from the gradient (max is piecewise linear).
+ */
+export function max(x: Tensor, axis: number | null): Tensor {
+  const kept = x.shape.map((d, i) => (axis === null || i === axis ? 1 : d));
+  return withGradient(
+    [x],
+    ([x]) => {
+      if (x!.size > 0) return axis === null ? tf.max(x!) : tf.max(x!, axis);
+      return tf.fill(axis === null ? [] : x!.shape.filter((_, i) => i !== axis), Number.NEGATIVE_INFINITY);
+    },
+    (dy, [x]) => {
+      const atMax = compare(tf.equal, x!, tf.reshape(max(x!, axis), kept));
+      const count = axis === null ? tf.sum(atMax) : tf.sum(atMax, axis, true);
+      return [tf.mul(tf.reshape(dy, kept), tf.div(atMax, count))];
+    },
+  );
+}

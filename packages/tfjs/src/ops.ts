@@ -93,4 +93,6 @@ export const tfOps: TfOpTable = {
   round: ([x]) => custom.piecewiseConstant(x!, tf.round),
   trunc: ([x]) => custom.trunc(x!),
   stopGradient: ([x]) => custom.stopGradient(x!),
+  max: ([x], { axis }) => custom.max(x!, axis),
+  cumsum: ([x], { axis }) => tf.cumsum(x!, axis),
 };

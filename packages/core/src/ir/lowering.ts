@@ -83,6 +83,8 @@ export const kernelOnly: ReadonlySet<PrimitiveName> = new Set<PrimitiveName>([
   'scatterAdd',
   // A series or a continued fraction per element: a function call, not an expression.
   'erf',
+  'max',
+  'cumsum',
 ]);
 
 /** Cheap to recompute inside a fused loop rather than store (the backward program recomputes these). */

@@ -55,8 +55,10 @@ import { primitive as truncP } from '../primitives/trunc.js';
 
 export { op as broadcastTo } from '../primitives/broadcastTo.js';
 export { op as concat } from '../primitives/concat.js';
+export { op as cumsum } from '../primitives/cumsum.js';
 export { op as matmul } from '../primitives/matmul.js';
 export { op as matmulNoNan } from '../primitives/matmulNoNan.js';
+export { op as max } from '../primitives/max.js';
 export { op as pad } from '../primitives/pad.js';
 export { op as reshape } from '../primitives/reshape.js';
 export { op as scatterAdd } from '../primitives/scatterAdd.js';

@@ -21,6 +21,7 @@ import { primitive as ceil } from './ceil.js';
 import { primitive as concat } from './concat.js';
 import { primitive as cos } from './cos.js';
 import { primitive as cosh } from './cosh.js';
+import { primitive as cumsum } from './cumsum.js';
 import { primitive as div } from './div.js';
 import { primitive as equal } from './equal.js';
 import { primitive as erf } from './erf.js';
@@ -37,6 +38,7 @@ import { primitive as log1p } from './log1p.js';
 import { primitive as log2 } from './log2.js';
 import { primitive as matmul } from './matmul.js';
 import { primitive as matmulNoNan } from './matmulNoNan.js';
+import { primitive as max } from './max.js';
 import { primitive as maximum } from './maximum.js';
 import { primitive as minimum } from './minimum.js';
 import { primitive as mul } from './mul.js';
@@ -64,10 +66,11 @@ import { primitive as tanh } from './tanh.js';
 import { primitive as transpose } from './transpose.js';
 import { primitive as trunc } from './trunc.js';
 import { primitive as where } from './where.js';
+import type { CumAxis } from './cumsum.js';
+import type { Axis } from './sum.js';
 import type { Padding } from './pad.js';
 import type { Rows } from './take.js';
 import type { Range } from './slice.js';
-import type { Axis } from './sum.js';
 
 /**
  * The parameters of each primitive, by name, as its definition states them (the table below
@@ -88,6 +91,7 @@ export interface PrimitiveParams {
   concat: NoParams;
   cos: NoParams;
   cosh: NoParams;
+  cumsum: CumAxis;
   div: NoParams;
   equal: NoParams;
   erf: NoParams;
@@ -104,6 +108,7 @@ export interface PrimitiveParams {
   log2: NoParams;
   matmul: NoParams;
   matmulNoNan: NoParams;
+  max: Axis;
   maximum: NoParams;
   minimum: NoParams;
   mul: NoParams;
@@ -149,6 +154,7 @@ export const primitives: { readonly [N in PrimitiveName]: Primitive<N> } = {
   concat,
   cos,
   cosh,
+  cumsum,
   div,
   equal,
   erf,
@@ -165,6 +171,7 @@ export const primitives: { readonly [N in PrimitiveName]: Primitive<N> } = {
   log2,
   matmul,
   matmulNoNan,
+  max,
   maximum,
   minimum,
   mul,
