@@ -55,6 +55,9 @@ const cases: [string, (a: m.Value[]) => m.Value, Plain[]][] = [
   ['tanh', ([x]) => m.tanh(x!), [seeded(4, 39, -2, 2)]],
   ['transpose', ([x]) => m.transpose(x!), [mat(2, 3, 40)]],
   ['where', ([a, b]) => m.where(Float64Array.of(1, 0, 1), a!, b!), [mat(2, 3, 41), 0.3]],
+  // Distinct elements: no tie within the differences' step.
+  ['max', ([x]) => m.add(m.max(x!), m.sum(m.max(x!, 0))), [mat(3, 4, 86)]],
+  ['cumsum', ([x]) => m.square(m.cumsum(x!, 1)), [mat(2, 3, 87)]],
   ['atan', ([x]) => m.atan(x!), [seeded(4, 70, -3, 3)]],
   ['atan2', ([a, b]) => m.atan2(a!, b!), [mat(2, 3, 71, 0.3, 2), seeded(3, 72, -2, 2)]],
   ['asin', ([x]) => m.asin(x!), [seeded(4, 73, -0.9, 0.9)]],
