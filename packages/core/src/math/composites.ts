@@ -144,7 +144,7 @@ export function logSoftmax(a: Value, axis?: number): Value {
  * ord 1 it is abs′(0) = 0). Elsewhere ord 2 has derivative a / ‖a‖, ord ∞ shares sign(aᵢ) equally
  * among the tied largest |aᵢ|.
  */
-export function norm(a: Value, ord: 1 | 2 | typeof Number.POSITIVE_INFINITY = 2, axis?: number): Value {
+export function norm(a: Value, ord = 2, axis?: number): Value {
   const k = axisOf('norm', a, axis);
   const ax = k ?? undefined;
   if (ord === 1) return sum(abs(a), ax);
