@@ -297,3 +297,20 @@ describe('setSlice', () => {
     expect(() => m.setSlice(v(1), 0.5, 1)).toThrow(InvalidInputError);
   });
 });
+
+describe('bad input is a typed error naming the op and the argument', () => {
+  test.each([
+    ['max', () => m.max('1' as never), InvalidInputError, /max: argument a/],
+    ['prod', () => m.prod(v(1, 2), 2), ShapeMismatchError, /prod: axis 2 is out of range/],
+    ['cumsum', () => m.cumsum(v(1, 2), 1.5), InvalidInputError, /cumsum: axis must be an integer/],
+    ['softmax', () => m.softmax([1, 2] as never), InvalidInputError, /softmax: argument a/],
+    ['logsumexp', () => m.logsumexp(v(1), -2), ShapeMismatchError, /logsumexp: axis -2/],
+    ['clip', () => m.clip(v(1), 'lo' as never, 1), InvalidInputError, /clip: argument lo/],
+    ['setSlice', () => m.setSlice(v(1, 2), 0, 'x' as never), InvalidInputError, /setSlice: argument part/],
+    ['atan2', () => m.atan2(v(1, 2), v(1, 2, 3)), ShapeMismatchError, /atan2/],
+    ['erf', () => m.erf(null as never), InvalidInputError, /erf: argument a/],
+  ] as const)('%s', (_name, run, type, message) => {
+    expect(run).toThrow(type);
+    expect(run).toThrow(message);
+  });
+});
