@@ -10,6 +10,7 @@ export const families = [
   'kinks',
   'contract',
   'sparse',
+  'ops',
 ] as const;
 export type Family = (typeof families)[number];
 

@@ -3,6 +3,7 @@ import { closureCacheScenarios } from './closure-cache.js';
 import { constantScenarios } from './constant.js';
 import { contractScenarios } from './contract.js';
 import { kinksScenarios } from './kinks.js';
+import { opsScenarios } from './ops.js';
 import { paramStructScenarios } from './param-struct.js';
 import { secondOrderScenarios } from './second-order.js';
 import { sparseFamilyScenarios } from './sparse.js';
@@ -13,6 +14,7 @@ export {
   constantScenarios,
   contractScenarios,
   kinksScenarios,
+  opsScenarios,
   paramStructScenarios,
   secondOrderScenarios,
   sparseFamilyScenarios,
@@ -41,6 +43,7 @@ export const scenariosByFamily: { readonly [F in Family]: readonly Scenario[] } 
   kinks: kinksScenarios,
   contract: contractScenarios,
   sparse: sparseFamilyScenarios,
+  ops: opsScenarios,
 };
 
 /** Every scenario of the suite, family by family. */

@@ -103,6 +103,25 @@ export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } 
   square: smooth,
   tan: smooth,
   tanh: smooth,
+  atan: smooth,
+  asin: smooth,
+  acos: smooth,
+  sinh: smooth,
+  cosh: smooth,
+  asinh: smooth,
+  acosh: smooth,
+  atanh: smooth,
+  log1p: smooth,
+  expm1: smooth,
+  log2: smooth,
+  log10: smooth,
+  erf: smooth,
+  softplus: smooth,
+  floor: constantUnary,
+  ceil: constantUnary,
+  round: constantUnary,
+  trunc: constantUnary,
+  stopGradient: constantUnary,
 
   add: linearBinary,
   sub: linearBinary,
@@ -117,6 +136,7 @@ export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } 
   less: comparison,
   lessEqual: comparison,
   equal: comparison,
+  atan2: binary({ da: true, db: true, daa: true, dbb: true, dab: true }),
 
   where: structural(([, a, b], _p, out, ctx) => {
     // Global: either branch may be selected at some x, so both count; the condition has no derivative.
@@ -186,26 +206,50 @@ export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } 
     if (g.length !== sizeOfShape(out)) throw new Error('concat: sizes do not add up');
     return { g, h };
   }),
-  sum: structural<'sum'>(([a], { axis }, out, ctx) => {
-    const size = sizeOfShape(a!.shape);
-    if (axis === null) return reduce(a!, [Int32Array.from({ length: size }, (_, k) => k)], ctx);
-    const outer = sizeOfShape(a!.shape.slice(0, axis));
-    const len = a!.shape[axis]!;
-    const inner = sizeOfShape(a!.shape.slice(axis + 1));
-    const groups: Int32Array[] = [];
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        const grp = new Int32Array(len);
-        for (let l = 0; l < len; l++) grp[l] = (o * len + l) * inner + i;
-        groups.push(grp);
-      }
-    }
-    if (groups.length !== sizeOfShape(out)) throw new Error('sum: sizes do not add up');
-    return reduce(a!, groups, ctx);
-  }),
+  sum: structural<'sum'>(([a], { axis }, out, ctx) => reduce(a!, alongAxis(a!.shape, axis, out), ctx)),
+  // Piecewise linear in each element: the sets of a sum (no second derivative of its own).
+  max: structural<'max'>(([a], { axis }, out, ctx) => reduce(a!, alongAxis(a!.shape, axis, out), ctx)),
+  cumsum: structural<'cumsum'>(([a], { axis }, _out, ctx) => reduce(a!, runningGroups(a!.shape, axis), ctx)),
   matmul: structural(([a, b], _p, out, ctx) => matmulSets(a!, b!, out, ctx)),
   matmulNoNan: structural(([a, b], _p, out, ctx) => matmulSets(a!, b!, out, ctx)),
 };
+
+/** The groups of elements a reduction over `axis` (or over everything) sums, one per output element. */
+function alongAxis(shape: Shape, axis: number | null, out: Shape): Int32Array[] {
+  const size = sizeOfShape(shape);
+  if (axis === null) return [Int32Array.from({ length: size }, (_, k) => k)];
+  const outer = sizeOfShape(shape.slice(0, axis));
+  const len = shape[axis]!;
+  const inner = sizeOfShape(shape.slice(axis + 1));
+  const groups: Int32Array[] = [];
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const grp = new Int32Array(len);
+      for (let l = 0; l < len; l++) grp[l] = (o * len + l) * inner + i;
+      groups.push(grp);
+    }
+  }
+  if (groups.length !== sizeOfShape(out)) throw new Error('reduction: sizes do not add up');
+  return groups;
+}
+
+/** The groups of a running sum along `axis`: element k of the axis reads elements 0 … k. */
+function runningGroups(shape: Shape, axis: number): Int32Array[] {
+  const outer = sizeOfShape(shape.slice(0, axis));
+  const len = shape[axis]!;
+  const inner = sizeOfShape(shape.slice(axis + 1));
+  const groups = new Array<Int32Array>(sizeOfShape(shape));
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < len; k++) {
+      for (let i = 0; i < inner; i++) {
+        const grp = new Int32Array(k + 1);
+        for (let l = 0; l <= k; l++) grp[l] = (o * len + l) * inner + i;
+        groups[(o * len + k) * inner + i] = grp;
+      }
+    }
+  }
+  return groups;
+}
 
 /** Each output element is a sum (linear) of the argument elements of one group. */
 function reduce(a: Operand, groups: readonly Int32Array[], ctx: RuleContext): Sets {

@@ -135,6 +135,38 @@ describe('Jacobian patterns equal the analytic ones', () => {
     ]);
   });
 
+  test('max along an axis reads its group, cumsum the elements up to its own, prod and norms everything', () => {
+    // X = reshape(x, [2, 3]): y = [max(X, 1); cumsum(X, 1); prod(X, 0); norm of the first row]
+    const f = (x: m.Value) => {
+      const X = m.reshape(x, [2, 3]);
+      return m.concat([
+        m.max(X, 1),
+        m.reshape(m.cumsum(X, 1), [6]),
+        m.prod(X, 0),
+        m.reshape(m.norm(m.get(X, 0)), [1]),
+      ]);
+    };
+    expect(
+      jacobianRows(
+        f,
+        range(6, (i) => i + 1),
+      ),
+    ).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [0],
+      [0, 1],
+      [0, 1, 2],
+      [3],
+      [3, 4],
+      [3, 4, 5],
+      [0, 3],
+      [1, 4],
+      [2, 5],
+      [0, 1, 2],
+    ]);
+  });
+
   test('a product of two traced matrices', () => {
     // Y = X Xᵀ with X = reshape(x, [2, 2]): Y[i][j] depends on rows i and j of X.
     const f = (x: m.Value) => {
@@ -192,6 +224,17 @@ describe('Hessian patterns equal the analytic ones', () => {
         m.add(m.abs(m.get(x, 2)), m.maximum(m.get(x, 3), m.get(x, 2))),
       );
     expect(hessianRows(f, vec(1, 2, 3, 4))).toEqual([[0, 1], [0, 1], [], []]);
+  });
+
+  test('max and cumsum add no second derivative; logsumexp and the 2-norm interact their elements', () => {
+    expect(hessianRows((x) => m.add(m.max(x), m.sum(m.cumsum(x))), vec(1, 2, 3))).toEqual([[], [], []]);
+    const f = (x: m.Value) => m.add(m.logsumexp(m.slice(x, 0, 2)), m.norm(m.slice(x, 2, 4)));
+    expect(hessianRows(f, vec(1, 2, 3, 4))).toEqual([
+      [0, 1],
+      [0, 1],
+      [2, 3],
+      [2, 3],
+    ]);
   });
 
   test('division is nonlinear in its denominator only', () => {

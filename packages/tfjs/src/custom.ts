@@ -211,3 +211,99 @@ export function scatterAdd(target: Tensor, indices: Int32Array, updates: Tensor)
     (dy) => [dy, take(dy, indices)],
   );
 }
+
+/**
+ * `value(x)` elementwise with derivative `dydx(x)`, computed from x by ops that differentiate
+ * again (TensorFlow.js's own gradients of several of these reuse a saved output or lack a
+ * kernel on some backend).
+ */
+function unary(x: Tensor, value: (x: Tensor) => Tensor, dydx: (x: Tensor) => Tensor): Tensor {
+  return withGradient(
+    [x],
+    ([x]) => value(x!),
+    (dy, [x]) => [tf.mul(dy, dydx(x!))],
+  );
+}
+
+/** (1 - x)(1 + x), the 1 - x² of the inverse trigonometric derivatives without cancellation at ±1. */
+const oneMinusSquare = (x: Tensor) => tf.mul(tf.sub(1, x), tf.add(1, x));
+
+/** atan x; derivative 1 / (1 + x²). */
+export const atan = (x: Tensor) => unary(x, tf.atan, (x) => tf.div(1, tf.add(1, tf.square(x))));
+/** asin x; derivative 1 / √(1 - x²). */
+export const asin = (x: Tensor) => unary(x, tf.asin, (x) => tf.div(1, tf.sqrt(oneMinusSquare(x))));
+/** acos x; derivative -1 / √(1 - x²). */
+export const acos = (x: Tensor) => unary(x, tf.acos, (x) => tf.div(-1, tf.sqrt(oneMinusSquare(x))));
+/** sinh x; derivative cosh x. */
+export const sinh = (x: Tensor): Tensor => unary(x, tf.sinh, (x) => cosh(x));
+/** cosh x; derivative sinh x. */
+export const cosh = (x: Tensor): Tensor => unary(x, tf.cosh, (x) => sinh(x));
+/** asinh x; derivative 1 / √(x² + 1). */
+export const asinh = (x: Tensor) => unary(x, tf.asinh, (x) => tf.div(1, tf.sqrt(tf.add(tf.square(x), 1))));
+/** acosh x; derivative 1 / √((x - 1)(x + 1)). */
+export const acosh = (x: Tensor) =>
+  unary(x, tf.acosh, (x) => tf.div(1, tf.sqrt(tf.mul(tf.sub(x, 1), tf.add(x, 1)))));
+/** atanh x; derivative 1 / ((1 - x)(1 + x)). */
+export const atanh = (x: Tensor) => unary(x, tf.atanh, (x) => tf.div(1, oneMinusSquare(x)));
+/** log(1 + x); derivative 1 / (1 + x). */
+export const log1p = (x: Tensor) => unary(x, tf.log1p, (x) => tf.div(1, tf.add(1, x)));
+/** e^x - 1; derivative e^x. */
+export const expm1 = (x: Tensor) => unary(x, tf.expm1, (x) => exp(x));
+/** log x / log b, for the base-2 and base-10 logarithms; derivative 1 / (x log b). */
+export const logBase = (x: Tensor, lnBase: number) =>
+  unary(
+    x,
+    (x) => tf.div(tf.log(x), lnBase),
+    (x) => tf.div(1, tf.mul(x, lnBase)),
+  );
+/** erf x; derivative 2/√π · e^(-x²). */
+export const erf = (x: Tensor) =>
+  unary(x, tf.erf, (x) => tf.mul(2 / Math.sqrt(Math.PI), exp(tf.neg(tf.square(x)))));
+/** log(1 + e^x) (TensorFlow.js's own is stable); derivative the sigmoid, which differentiates again. */
+export const softplus = (x: Tensor) => unary(x, tf.softplus, (x) => sigmoid(x));
+
+/** A piecewise-constant op (floor, round …): derivative 0 everywhere, at its jumps too. */
+export const piecewiseConstant = (x: Tensor, op: (x: Tensor) => Tensor) =>
+  withoutGradient([x], ([x]) => op(x!));
+
+/** x with its fractional part removed (toward 0): TensorFlow.js has no trunc. */
+export const trunc = (x: Tensor) => piecewiseConstant(x, (x) => tf.mul(tf.sign(x), tf.floor(tf.abs(x))));
+
+/** x itself with a zero derivative. */
+export const stopGradient = (x: Tensor) => withoutGradient([x], ([x]) => tf.clone(x!));
+
+/** atan2(a, b), the angle of (b, a); ∂/∂a = b / (a² + b²), ∂/∂b = -a / (a² + b²). */
+export function atan2(a: Tensor, b: Tensor): Tensor {
+  return withGradient(
+    [a, b],
+    ([a, b]) => tf.atan2(a!, b!),
+    (dy, [a, b]) => {
+      const r = tf.add(tf.square(a!), tf.square(b!));
+      return [
+        sumToShape(tf.mul(dy, tf.div(b!, r)), a!.shape),
+        sumToShape(tf.mul(dy, tf.div(tf.neg(a!), r)), b!.shape),
+      ];
+    },
+  );
+}
+
+/**
+ * The largest element (axis null) or the largest along an axis. TensorFlow.js's own gradient
+ * gives the whole cotangent to every tied maximum; this one shares it equally among them, and
+ * its mask of maxima is cut from the gradient (max is piecewise linear).
+ */
+export function max(x: Tensor, axis: number | null): Tensor {
+  const kept = x.shape.map((d, i) => (axis === null || i === axis ? 1 : d));
+  return withGradient(
+    [x],
+    ([x]) => {
+      if (x!.size > 0) return axis === null ? tf.max(x!) : tf.max(x!, axis);
+      return tf.fill(axis === null ? [] : x!.shape.filter((_, i) => i !== axis), Number.NEGATIVE_INFINITY);
+    },
+    (dy, [x]) => {
+      const atMax = compare(tf.equal, x!, tf.reshape(max(x!, axis), kept));
+      const count = axis === null ? tf.sum(atMax) : tf.sum(atMax, axis, true);
+      return [tf.mul(tf.reshape(dy, kept), tf.div(atMax, count))];
+    },
+  );
+}

@@ -118,3 +118,50 @@ describe.each(backends)(`no tensor survives ${calls} calls, %s backend`, (name) 
     expect(liveTensors()).toBe(before);
   });
 });
+
+/** Every op of the wider set once, gradients of the custom ones to second order. */
+const wide = (x: m.Value) =>
+  m.add(
+    m.sum(
+      m.concat([
+        m.atan(x),
+        m.atan2(x, 0.5),
+        m.asinh(x),
+        m.acosh(m.add(x, 2)),
+        m.atanh(m.mul(0.5, x)),
+        m.asin(m.mul(0.5, x)),
+        m.acos(m.mul(0.5, x)),
+        m.sinh(x),
+        m.cosh(x),
+        m.log1p(m.add(x, 1)),
+        m.expm1(x),
+        m.log2(m.add(x, 1)),
+        m.log10(m.add(x, 1)),
+        m.erf(x),
+        m.softplus(x),
+        m.mul(m.floor(x), x),
+        m.mul(m.ceil(x), x),
+        m.mul(m.round(x), x),
+        m.mul(m.trunc(x), x),
+        m.mul(m.stopGradient(x), x),
+        m.cumsum(x),
+        m.softmax(x),
+        m.clip(x, -0.5, 0.5),
+      ]),
+    ),
+    m.add(m.add(m.max(x), m.logsumexp(x)), m.add(m.norm(x), m.prod(x))),
+  );
+
+describe.each(backends)('the wider op set leaves no tensor behind, %s backend', (name) => {
+  beforeAll(() => useBackend(name));
+
+  test.each([
+    ['gradient', () => gradient(wide, t0, x)],
+    ['hessian', () => hessian(wide, t0, x)],
+  ] as const)('%s', (_, run) => {
+    run();
+    const before = liveTensors();
+    for (let i = 0; i < 20; i++) run();
+    expect(liveTensors()).toBe(before);
+  });
+});

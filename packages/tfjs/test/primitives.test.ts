@@ -55,6 +55,34 @@ const cases: [string, (a: m.Value[]) => m.Value, Plain[]][] = [
   ['tanh', ([x]) => m.tanh(x!), [seeded(4, 39, -2, 2)]],
   ['transpose', ([x]) => m.transpose(x!), [mat(2, 3, 40)]],
   ['where', ([a, b]) => m.where(Float64Array.of(1, 0, 1), a!, b!), [mat(2, 3, 41), 0.3]],
+  // Distinct elements: no tie within the differences' step.
+  ['max', ([x]) => m.add(m.max(x!), m.sum(m.max(x!, 0))), [mat(3, 4, 86)]],
+  ['cumsum', ([x]) => m.square(m.cumsum(x!, 1)), [mat(2, 3, 87)]],
+  ['atan', ([x]) => m.atan(x!), [seeded(4, 70, -3, 3)]],
+  ['atan2', ([a, b]) => m.atan2(a!, b!), [mat(2, 3, 71, 0.3, 2), seeded(3, 72, -2, 2)]],
+  ['asin', ([x]) => m.asin(x!), [seeded(4, 73, -0.9, 0.9)]],
+  ['acos', ([x]) => m.acos(x!), [seeded(4, 74, -0.9, 0.9)]],
+  ['sinh', ([x]) => m.sinh(x!), [seeded(4, 75, -2, 2)]],
+  ['cosh', ([x]) => m.cosh(x!), [seeded(4, 76, -2, 2)]],
+  ['asinh', ([x]) => m.asinh(x!), [seeded(4, 77, -3, 3)]],
+  ['acosh', ([x]) => m.acosh(x!), [seeded(4, 78, 1.2, 3)]],
+  ['atanh', ([x]) => m.atanh(x!), [seeded(4, 79, -0.8, 0.8)]],
+  ['log1p', ([x]) => m.log1p(x!), [seeded(4, 80, -0.5, 2)]],
+  ['expm1', ([x]) => m.expm1(x!), [seeded(4, 81, -2, 2)]],
+  ['log2', ([x]) => m.log2(x!), [seeded(4, 82, 0.5, 3)]],
+  ['log10', ([x]) => m.log10(x!), [seeded(4, 83, 0.5, 3)]],
+  ['erf', ([x]) => m.erf(x!), [seeded(4, 84, -2, 2)]],
+  ['softplus', ([x]) => m.softplus(x!), [seeded(4, 85, -4, 4)]],
+  // Piecewise constant: points away from their jumps, so differences see the zero derivative.
+  ['floor', ([x]) => m.mul(m.floor(x!), x!), [Float64Array.of(-1.7, 0.3, 2.2)]],
+  ['ceil', ([x]) => m.mul(m.ceil(x!), x!), [Float64Array.of(-1.7, 0.3, 2.2)]],
+  ['round', ([x]) => m.mul(m.round(x!), x!), [Float64Array.of(-1.7, 0.3, 2.2)]],
+  ['trunc', ([x]) => m.mul(m.trunc(x!), x!), [Float64Array.of(-1.7, 0.3, 2.2)]],
+  [
+    'stopGradient',
+    ([x]) => m.mul(m.stopGradient(m.sign(x!)), m.square(x!)),
+    [Float64Array.of(-1.7, 0.3, 2.2)],
+  ],
 ];
 
 const flat = (v: m.Value) => plainData(v as Plain);

@@ -38,6 +38,26 @@ export const elementwise: { readonly [N in PrimitiveName]?: Lowering } = {
   abs: (a) => `Math.abs(${a})`,
   sign: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a} === 0 ? 0 : NaN)`,
   sigmoid: (a) => `(${a} >= 0 ? 1 / (1 + Math.exp(-${a})) : Math.exp(${a}) / (1 + Math.exp(${a})))`,
+  atan: (a) => `Math.atan(${a})`,
+  asin: (a) => `Math.asin(${a})`,
+  acos: (a) => `Math.acos(${a})`,
+  sinh: (a) => `Math.sinh(${a})`,
+  cosh: (a) => `Math.cosh(${a})`,
+  asinh: (a) => `Math.asinh(${a})`,
+  acosh: (a) => `Math.acosh(${a})`,
+  atanh: (a) => `Math.atanh(${a})`,
+  log1p: (a) => `Math.log1p(${a})`,
+  expm1: (a) => `Math.expm1(${a})`,
+  log2: (a) => `Math.log2(${a})`,
+  log10: (a) => `Math.log10(${a})`,
+  softplus: (a) => `(Math.log1p(Math.exp(-Math.abs(${a}))) + Math.max(${a}, 0))`,
+  floor: (a) => `Math.floor(${a})`,
+  ceil: (a) => `Math.ceil(${a})`,
+  trunc: (a) => `Math.trunc(${a})`,
+  round: (a) =>
+    `(Math.round(${a}) - ${a} === 0.5 && Math.round(${a}) % 2 !== 0 ? Math.round(${a}) - 1 : Math.round(${a}))`,
+  stopGradient: (a) => `${a}`,
+  atan2: (a, b) => `Math.atan2(${a}, ${b})`,
 };
 
 /**
@@ -61,6 +81,10 @@ export const kernelOnly: ReadonlySet<PrimitiveName> = new Set<PrimitiveName>([
   'concat',
   'take',
   'scatterAdd',
+  // A series or a continued fraction per element: a function call, not an expression.
+  'erf',
+  'max',
+  'cumsum',
 ]);
 
 /** Cheap to recompute inside a fused loop rather than store (the backward program recomputes these). */

@@ -16,6 +16,7 @@ import { product } from '../primitives/matmul.js';
 import { concat, div, maximum, reshape, slice, sum } from './primitive-ops.js';
 
 export * from './primitive-ops.js';
+export * from './composites.js';
 export type { Value } from '../trace.js';
 
 // ---- elementwise ----

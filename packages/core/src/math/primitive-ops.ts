@@ -8,35 +8,57 @@
 import { type Value, bindElementwise } from '../trace.js';
 import { value1, value2 } from './checks.js';
 import { primitive as absP } from '../primitives/abs.js';
+import { primitive as acosP } from '../primitives/acos.js';
+import { primitive as acoshP } from '../primitives/acosh.js';
 import { primitive as addP } from '../primitives/add.js';
+import { primitive as asinP } from '../primitives/asin.js';
+import { primitive as asinhP } from '../primitives/asinh.js';
+import { primitive as atanP } from '../primitives/atan.js';
+import { primitive as atan2P } from '../primitives/atan2.js';
+import { primitive as atanhP } from '../primitives/atanh.js';
+import { primitive as ceilP } from '../primitives/ceil.js';
 import { primitive as cosP } from '../primitives/cos.js';
+import { primitive as coshP } from '../primitives/cosh.js';
 import { primitive as divP } from '../primitives/div.js';
 import { primitive as equalP } from '../primitives/equal.js';
+import { primitive as erfP } from '../primitives/erf.js';
 import { primitive as expP } from '../primitives/exp.js';
+import { primitive as expm1P } from '../primitives/expm1.js';
+import { primitive as floorP } from '../primitives/floor.js';
 import { primitive as greaterP } from '../primitives/greater.js';
 import { primitive as greaterEqualP } from '../primitives/greaterEqual.js';
 import { primitive as lessP } from '../primitives/less.js';
 import { primitive as lessEqualP } from '../primitives/lessEqual.js';
 import { primitive as logP } from '../primitives/log.js';
+import { primitive as log10P } from '../primitives/log10.js';
+import { primitive as log1pP } from '../primitives/log1p.js';
+import { primitive as log2P } from '../primitives/log2.js';
 import { primitive as maximumP } from '../primitives/maximum.js';
 import { primitive as minimumP } from '../primitives/minimum.js';
 import { primitive as mulP } from '../primitives/mul.js';
 import { primitive as mulNoNanP } from '../primitives/mulNoNan.js';
 import { primitive as negP } from '../primitives/neg.js';
 import { primitive as powP } from '../primitives/pow.js';
+import { primitive as roundP } from '../primitives/round.js';
 import { primitive as sigmoidP } from '../primitives/sigmoid.js';
 import { primitive as signP } from '../primitives/sign.js';
 import { primitive as sinP } from '../primitives/sin.js';
+import { primitive as sinhP } from '../primitives/sinh.js';
+import { primitive as softplusP } from '../primitives/softplus.js';
 import { primitive as sqrtP } from '../primitives/sqrt.js';
 import { primitive as squareP } from '../primitives/square.js';
+import { primitive as stopGradientP } from '../primitives/stopGradient.js';
 import { primitive as subP } from '../primitives/sub.js';
 import { primitive as tanP } from '../primitives/tan.js';
 import { primitive as tanhP } from '../primitives/tanh.js';
+import { primitive as truncP } from '../primitives/trunc.js';
 
 export { op as broadcastTo } from '../primitives/broadcastTo.js';
 export { op as concat } from '../primitives/concat.js';
+export { op as cumsum } from '../primitives/cumsum.js';
 export { op as matmul } from '../primitives/matmul.js';
 export { op as matmulNoNan } from '../primitives/matmulNoNan.js';
+export { op as max } from '../primitives/max.js';
 export { op as pad } from '../primitives/pad.js';
 export { op as reshape } from '../primitives/reshape.js';
 export { op as scatterAdd } from '../primitives/scatterAdd.js';
@@ -51,15 +73,86 @@ export function abs(a: Value): Value {
   return typeof a === 'number' ? absP.scalar.f(a, 0) : bindElementwise(absP, value1('abs', a), undefined);
 }
 
+/**
+ * The arccosine elementwise, in radians (NaN outside [-1, 1]); derivative -1 / √(1 - x²),
+ * infinite at ±1.
+ */
+export function acos(a: Value): Value {
+  return typeof a === 'number' ? acosP.scalar.f(a, 0) : bindElementwise(acosP, value1('acos', a), undefined);
+}
+
+/**
+ * The inverse hyperbolic cosine elementwise (NaN below 1); derivative 1 / √((x - 1)(x + 1)),
+ * infinite at 1.
+ */
+export function acosh(a: Value): Value {
+  return typeof a === 'number'
+    ? acoshP.scalar.f(a, 0)
+    : bindElementwise(acoshP, value1('acosh', a), undefined);
+}
+
 /** a + b elementwise, with NumPy broadcasting. */
 export function add(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return addP.scalar.f(a, b);
   return bindElementwise(addP, value2('add', a, b), b);
 }
 
+/**
+ * The arcsine elementwise, in radians (NaN outside [-1, 1]); derivative 1 / √(1 - x²), infinite
+ * at ±1.
+ */
+export function asin(a: Value): Value {
+  return typeof a === 'number' ? asinP.scalar.f(a, 0) : bindElementwise(asinP, value1('asin', a), undefined);
+}
+
+/** The inverse hyperbolic sine elementwise; derivative 1 / √(x² + 1). */
+export function asinh(a: Value): Value {
+  return typeof a === 'number'
+    ? asinhP.scalar.f(a, 0)
+    : bindElementwise(asinhP, value1('asinh', a), undefined);
+}
+
+/** The arctangent elementwise, in radians (in (-π/2, π/2)); derivative 1 / (1 + x²). */
+export function atan(a: Value): Value {
+  return typeof a === 'number' ? atanP.scalar.f(a, 0) : bindElementwise(atanP, value1('atan', a), undefined);
+}
+
+/**
+ * The angle of the point (b, a) elementwise, in radians in [-π, π], with NumPy broadcasting:
+ * `atan2(a, b)` is `Math.atan2(y, x)` with y = a, x = b. ∂/∂a = b / (a² + b²),
+ * ∂/∂b = -a / (a² + b²); at the origin, where the angle jumps, both are NaN.
+ */
+export function atan2(a: Value, b: Value): Value {
+  if (typeof a === 'number' && typeof b === 'number') return atan2P.scalar.f(a, b);
+  return bindElementwise(atan2P, value2('atan2', a, b), b);
+}
+
+/**
+ * The inverse hyperbolic tangent elementwise (±∞ at ±1, NaN beyond); derivative
+ * 1 / ((1 - x)(1 + x)).
+ */
+export function atanh(a: Value): Value {
+  return typeof a === 'number'
+    ? atanhP.scalar.f(a, 0)
+    : bindElementwise(atanhP, value1('atanh', a), undefined);
+}
+
+/**
+ * The smallest integer ≥ x elementwise. Piecewise constant: its derivative is 0 everywhere, at
+ * the jumps too (its classification says so: no dependence on x).
+ */
+export function ceil(a: Value): Value {
+  return typeof a === 'number' ? ceilP.scalar.f(a, 0) : bindElementwise(ceilP, value1('ceil', a), undefined);
+}
+
 /** cos x elementwise; derivative -sin x. */
 export function cos(a: Value): Value {
   return typeof a === 'number' ? cosP.scalar.f(a, 0) : bindElementwise(cosP, value1('cos', a), undefined);
+}
+
+/** The hyperbolic cosine elementwise; derivative sinh x. */
+export function cosh(a: Value): Value {
+  return typeof a === 'number' ? coshP.scalar.f(a, 0) : bindElementwise(coshP, value1('cosh', a), undefined);
 }
 
 /** a / b elementwise, with NumPy broadcasting; ∂/∂a = 1/b, ∂/∂b = -(a/b)/b. */
@@ -74,9 +167,34 @@ export function equal(a: Value, b: Value): Value {
   return bindElementwise(equalP, value2('equal', a, b), b);
 }
 
+/**
+ * The error function erf x = 2/√π ∫₀ˣ e^(-t²) dt elementwise (a kernel of its own, accurate to a
+ * few ulps); derivative 2/√π · e^(-x²).
+ */
+export function erf(a: Value): Value {
+  return typeof a === 'number' ? erfP.scalar.f(a, 0) : bindElementwise(erfP, value1('erf', a), undefined);
+}
+
 /** e^x elementwise; its derivative is the output itself. */
 export function exp(a: Value): Value {
   return typeof a === 'number' ? expP.scalar.f(a, 0) : bindElementwise(expP, value1('exp', a), undefined);
+}
+
+/** e^x - 1 elementwise, accurate for x near 0; derivative e^x (the output plus 1). */
+export function expm1(a: Value): Value {
+  return typeof a === 'number'
+    ? expm1P.scalar.f(a, 0)
+    : bindElementwise(expm1P, value1('expm1', a), undefined);
+}
+
+/**
+ * The largest integer ≤ x elementwise. Piecewise constant: its derivative is 0 everywhere, at
+ * the jumps too (its classification says so: no dependence on x).
+ */
+export function floor(a: Value): Value {
+  return typeof a === 'number'
+    ? floorP.scalar.f(a, 0)
+    : bindElementwise(floorP, value1('floor', a), undefined);
 }
 
 /** 1 where a > b, else 0, elementwise with NumPy broadcasting; its derivative is zero. */
@@ -106,6 +224,25 @@ export function lessEqual(a: Value, b: Value): Value {
 /** The natural logarithm elementwise; derivative 1/x. */
 export function log(a: Value): Value {
   return typeof a === 'number' ? logP.scalar.f(a, 0) : bindElementwise(logP, value1('log', a), undefined);
+}
+
+/** The base-10 logarithm elementwise; derivative 1 / (x ln 10). */
+export function log10(a: Value): Value {
+  return typeof a === 'number'
+    ? log10P.scalar.f(a, 0)
+    : bindElementwise(log10P, value1('log10', a), undefined);
+}
+
+/** log(1 + x) elementwise, accurate for x near 0; derivative 1 / (1 + x). */
+export function log1p(a: Value): Value {
+  return typeof a === 'number'
+    ? log1pP.scalar.f(a, 0)
+    : bindElementwise(log1pP, value1('log1p', a), undefined);
+}
+
+/** The base-2 logarithm elementwise; derivative 1 / (x ln 2). */
+export function log2(a: Value): Value {
+  return typeof a === 'number' ? log2P.scalar.f(a, 0) : bindElementwise(log2P, value1('log2', a), undefined);
 }
 
 /**
@@ -159,6 +296,17 @@ export function pow(a: Value, b: Value): Value {
   return bindElementwise(powP, value2('pow', a, b), b);
 }
 
+/**
+ * The nearest integer elementwise, a half to the even neighbour (`round(2.5)` is 2,
+ * `round(-0.5)` is -0), as NumPy and TensorFlow.js round. Piecewise constant: its derivative is 0
+ * everywhere, at the jumps too (its classification says so).
+ */
+export function round(a: Value): Value {
+  return typeof a === 'number'
+    ? roundP.scalar.f(a, 0)
+    : bindElementwise(roundP, value1('round', a), undefined);
+}
+
 /** The logistic sigmoid 1 / (1 + e^-x) elementwise, without overflow; derivative σ(1 - σ). */
 export function sigmoid(a: Value): Value {
   return typeof a === 'number'
@@ -176,6 +324,21 @@ export function sin(a: Value): Value {
   return typeof a === 'number' ? sinP.scalar.f(a, 0) : bindElementwise(sinP, value1('sin', a), undefined);
 }
 
+/** The hyperbolic sine elementwise; derivative cosh x. */
+export function sinh(a: Value): Value {
+  return typeof a === 'number' ? sinhP.scalar.f(a, 0) : bindElementwise(sinhP, value1('sinh', a), undefined);
+}
+
+/**
+ * The softplus log(1 + e^x) elementwise, computed stably as log1p(e^-|x|) + max(x, 0) (x for
+ * large x, e^x for very negative x, never overflowing); derivative the sigmoid 1 / (1 + e^-x).
+ */
+export function softplus(a: Value): Value {
+  return typeof a === 'number'
+    ? softplusP.scalar.f(a, 0)
+    : bindElementwise(softplusP, value1('softplus', a), undefined);
+}
+
 /** √x elementwise; derivative 1 / (2√x). */
 export function sqrt(a: Value): Value {
   return typeof a === 'number' ? sqrtP.scalar.f(a, 0) : bindElementwise(sqrtP, value1('sqrt', a), undefined);
@@ -186,6 +349,17 @@ export function square(a: Value): Value {
   return typeof a === 'number'
     ? squareP.scalar.f(a, 0)
     : bindElementwise(squareP, value1('square', a), undefined);
+}
+
+/**
+ * x itself, treated as a constant by every differentiation: its derivative is 0 by definition
+ * (JAX's `stop_gradient`). For a value that must not carry derivatives, such as the shift of a
+ * stable `logsumexp`, which the result does not depend on.
+ */
+export function stopGradient(a: Value): Value {
+  return typeof a === 'number'
+    ? stopGradientP.scalar.f(a, 0)
+    : bindElementwise(stopGradientP, value1('stopGradient', a), undefined);
 }
 
 /** a - b elementwise, with NumPy broadcasting. */
@@ -202,4 +376,14 @@ export function tan(a: Value): Value {
 /** tanh x elementwise; derivative 1 - tanh²x. */
 export function tanh(a: Value): Value {
   return typeof a === 'number' ? tanhP.scalar.f(a, 0) : bindElementwise(tanhP, value1('tanh', a), undefined);
+}
+
+/**
+ * x with its fractional part removed (rounded toward 0) elementwise. Piecewise constant: its
+ * derivative is 0 everywhere, at the jumps too (its classification says so).
+ */
+export function trunc(a: Value): Value {
+  return typeof a === 'number'
+    ? truncP.scalar.f(a, 0)
+    : bindElementwise(truncP, value1('trunc', a), undefined);
 }

@@ -8,20 +8,37 @@ import type { Primitive, PrimitiveName } from '../primitive.js';
 import type { NoParams } from '../registry/define.js';
 import type { Shape } from '../values.js';
 import { primitive as abs } from './abs.js';
+import { primitive as acos } from './acos.js';
+import { primitive as acosh } from './acosh.js';
 import { primitive as add } from './add.js';
+import { primitive as asin } from './asin.js';
+import { primitive as asinh } from './asinh.js';
+import { primitive as atan } from './atan.js';
+import { primitive as atan2 } from './atan2.js';
+import { primitive as atanh } from './atanh.js';
 import { primitive as broadcastTo } from './broadcastTo.js';
+import { primitive as ceil } from './ceil.js';
 import { primitive as concat } from './concat.js';
 import { primitive as cos } from './cos.js';
+import { primitive as cosh } from './cosh.js';
+import { primitive as cumsum } from './cumsum.js';
 import { primitive as div } from './div.js';
 import { primitive as equal } from './equal.js';
+import { primitive as erf } from './erf.js';
 import { primitive as exp } from './exp.js';
+import { primitive as expm1 } from './expm1.js';
+import { primitive as floor } from './floor.js';
 import { primitive as greater } from './greater.js';
 import { primitive as greaterEqual } from './greaterEqual.js';
 import { primitive as less } from './less.js';
 import { primitive as lessEqual } from './lessEqual.js';
 import { primitive as log } from './log.js';
+import { primitive as log10 } from './log10.js';
+import { primitive as log1p } from './log1p.js';
+import { primitive as log2 } from './log2.js';
 import { primitive as matmul } from './matmul.js';
 import { primitive as matmulNoNan } from './matmulNoNan.js';
+import { primitive as max } from './max.js';
 import { primitive as maximum } from './maximum.js';
 import { primitive as minimum } from './minimum.js';
 import { primitive as mul } from './mul.js';
@@ -30,24 +47,30 @@ import { primitive as neg } from './neg.js';
 import { primitive as pad } from './pad.js';
 import { primitive as pow } from './pow.js';
 import { primitive as reshape } from './reshape.js';
+import { primitive as round } from './round.js';
 import { primitive as scatterAdd } from './scatterAdd.js';
 import { primitive as sigmoid } from './sigmoid.js';
 import { primitive as sign } from './sign.js';
 import { primitive as sin } from './sin.js';
+import { primitive as sinh } from './sinh.js';
 import { primitive as slice } from './slice.js';
+import { primitive as softplus } from './softplus.js';
 import { primitive as sqrt } from './sqrt.js';
 import { primitive as square } from './square.js';
+import { primitive as stopGradient } from './stopGradient.js';
 import { primitive as sub } from './sub.js';
 import { primitive as sum } from './sum.js';
 import { primitive as take } from './take.js';
 import { primitive as tan } from './tan.js';
 import { primitive as tanh } from './tanh.js';
 import { primitive as transpose } from './transpose.js';
+import { primitive as trunc } from './trunc.js';
 import { primitive as where } from './where.js';
+import type { CumAxis } from './cumsum.js';
+import type { Axis } from './sum.js';
 import type { Padding } from './pad.js';
 import type { Rows } from './take.js';
 import type { Range } from './slice.js';
-import type { Axis } from './sum.js';
 
 /**
  * The parameters of each primitive, by name, as its definition states them (the table below
@@ -55,20 +78,37 @@ import type { Axis } from './sum.js';
  */
 export interface PrimitiveParams {
   abs: NoParams;
+  acos: NoParams;
+  acosh: NoParams;
   add: NoParams;
+  asin: NoParams;
+  asinh: NoParams;
+  atan: NoParams;
+  atan2: NoParams;
+  atanh: NoParams;
   broadcastTo: { readonly shape: Shape };
+  ceil: NoParams;
   concat: NoParams;
   cos: NoParams;
+  cosh: NoParams;
+  cumsum: CumAxis;
   div: NoParams;
   equal: NoParams;
+  erf: NoParams;
   exp: NoParams;
+  expm1: NoParams;
+  floor: NoParams;
   greater: NoParams;
   greaterEqual: NoParams;
   less: NoParams;
   lessEqual: NoParams;
   log: NoParams;
+  log10: NoParams;
+  log1p: NoParams;
+  log2: NoParams;
   matmul: NoParams;
   matmulNoNan: NoParams;
+  max: Axis;
   maximum: NoParams;
   minimum: NoParams;
   mul: NoParams;
@@ -77,39 +117,61 @@ export interface PrimitiveParams {
   pad: Padding;
   pow: NoParams;
   reshape: { readonly shape: Shape };
+  round: NoParams;
   scatterAdd: Rows;
   sigmoid: NoParams;
   sign: NoParams;
   sin: NoParams;
+  sinh: NoParams;
   slice: Range;
+  softplus: NoParams;
   sqrt: NoParams;
   square: NoParams;
+  stopGradient: NoParams;
   sub: NoParams;
   sum: Axis;
   take: Rows;
   tan: NoParams;
   tanh: NoParams;
   transpose: NoParams;
+  trunc: NoParams;
   where: NoParams;
 }
 
 /** Every primitive of diffint, by name. */
 export const primitives: { readonly [N in PrimitiveName]: Primitive<N> } = {
   abs,
+  acos,
+  acosh,
   add,
+  asin,
+  asinh,
+  atan,
+  atan2,
+  atanh,
   broadcastTo,
+  ceil,
   concat,
   cos,
+  cosh,
+  cumsum,
   div,
   equal,
+  erf,
   exp,
+  expm1,
+  floor,
   greater,
   greaterEqual,
   less,
   lessEqual,
   log,
+  log10,
+  log1p,
+  log2,
   matmul,
   matmulNoNan,
+  max,
   maximum,
   minimum,
   mul,
@@ -118,18 +180,23 @@ export const primitives: { readonly [N in PrimitiveName]: Primitive<N> } = {
   pad,
   pow,
   reshape,
+  round,
   scatterAdd,
   sigmoid,
   sign,
   sin,
+  sinh,
   slice,
+  softplus,
   sqrt,
   square,
+  stopGradient,
   sub,
   sum,
   take,
   tan,
   tanh,
   transpose,
+  trunc,
   where,
 };

@@ -17,16 +17,40 @@ export function scalarEvalOf(name: string, d: Unary | Binary): ScalarEval | unde
   switch (name) {
     case 'abs':
       return absScalar(d as Unary);
+    case 'acos':
+      return acosScalar(d as Unary);
+    case 'acosh':
+      return acoshScalar(d as Unary);
     case 'add':
       return addScalar(d as Binary);
+    case 'asin':
+      return asinScalar(d as Unary);
+    case 'asinh':
+      return asinhScalar(d as Unary);
+    case 'atan':
+      return atanScalar(d as Unary);
+    case 'atan2':
+      return atan2Scalar(d as Binary);
+    case 'atanh':
+      return atanhScalar(d as Unary);
+    case 'ceil':
+      return ceilScalar(d as Unary);
     case 'cos':
       return cosScalar(d as Unary);
+    case 'cosh':
+      return coshScalar(d as Unary);
     case 'div':
       return divScalar(d as Binary);
     case 'equal':
       return equalScalar(d as Binary);
+    case 'erf':
+      return erfScalar(d as Unary);
     case 'exp':
       return expScalar(d as Unary);
+    case 'expm1':
+      return expm1Scalar(d as Unary);
+    case 'floor':
+      return floorScalar(d as Unary);
     case 'greater':
       return greaterScalar(d as Binary);
     case 'greaterEqual':
@@ -37,6 +61,12 @@ export function scalarEvalOf(name: string, d: Unary | Binary): ScalarEval | unde
       return lessEqualScalar(d as Binary);
     case 'log':
       return logScalar(d as Unary);
+    case 'log10':
+      return log10Scalar(d as Unary);
+    case 'log1p':
+      return log1pScalar(d as Unary);
+    case 'log2':
+      return log2Scalar(d as Unary);
     case 'maximum':
       return maximumScalar(d as Binary);
     case 'minimum':
@@ -49,28 +79,54 @@ export function scalarEvalOf(name: string, d: Unary | Binary): ScalarEval | unde
       return negScalar(d as Unary);
     case 'pow':
       return powScalar(d as Binary);
+    case 'round':
+      return roundScalar(d as Unary);
     case 'sigmoid':
       return sigmoidScalar(d as Unary);
     case 'sign':
       return signScalar(d as Unary);
     case 'sin':
       return sinScalar(d as Unary);
+    case 'sinh':
+      return sinhScalar(d as Unary);
+    case 'softplus':
+      return softplusScalar(d as Unary);
     case 'sqrt':
       return sqrtScalar(d as Unary);
     case 'square':
       return squareScalar(d as Unary);
+    case 'stopGradient':
+      return stopGradientScalar(d as Unary);
     case 'sub':
       return subScalar(d as Binary);
     case 'tan':
       return tanScalar(d as Unary);
     case 'tanh':
       return tanhScalar(d as Unary);
+    case 'trunc':
+      return truncScalar(d as Unary);
     default:
       return undefined;
   }
 }
 
 function absScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function acosScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function acoshScalar({ f, dydx, partial }: Unary): ScalarEval {
   return (a, _b, out) => {
     const y = f(a);
     out[0] = y;
@@ -90,7 +146,67 @@ function addScalar({ f, da, db, partials }: Binary): ScalarEval {
   };
 }
 
+function asinScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function asinhScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function atanScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function atan2Scalar({ f, da, db, partials }: Binary): ScalarEval {
+  return (a, b, out) => {
+    const y = f(a, b);
+    out[0] = y;
+    if (partials !== undefined) partials(a, b, y, out);
+    else {
+      out[1] = da === null ? 0 : (da(a, b, y) as number);
+      out[2] = db === null ? 0 : (db(a, b, y) as number);
+    }
+  };
+}
+
+function atanhScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function ceilScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
 function cosScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function coshScalar({ f, dydx, partial }: Unary): ScalarEval {
   return (a, _b, out) => {
     const y = f(a);
     out[0] = y;
@@ -122,7 +238,31 @@ function equalScalar({ f, da, db, partials }: Binary): ScalarEval {
   };
 }
 
+function erfScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
 function expScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function expm1Scalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function floorScalar({ f, dydx, partial }: Unary): ScalarEval {
   return (a, _b, out) => {
     const y = f(a);
     out[0] = y;
@@ -179,6 +319,30 @@ function lessEqualScalar({ f, da, db, partials }: Binary): ScalarEval {
 }
 
 function logScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function log10Scalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function log1pScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function log2Scalar({ f, dydx, partial }: Unary): ScalarEval {
   return (a, _b, out) => {
     const y = f(a);
     out[0] = y;
@@ -254,6 +418,14 @@ function powScalar({ f, da, db, partials }: Binary): ScalarEval {
   };
 }
 
+function roundScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
 function sigmoidScalar({ f, dydx, partial }: Unary): ScalarEval {
   return (a, _b, out) => {
     const y = f(a);
@@ -278,6 +450,22 @@ function sinScalar({ f, dydx, partial }: Unary): ScalarEval {
   };
 }
 
+function sinhScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function softplusScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
 function sqrtScalar({ f, dydx, partial }: Unary): ScalarEval {
   return (a, _b, out) => {
     const y = f(a);
@@ -287,6 +475,14 @@ function sqrtScalar({ f, dydx, partial }: Unary): ScalarEval {
 }
 
 function squareScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function stopGradientScalar({ f, dydx, partial }: Unary): ScalarEval {
   return (a, _b, out) => {
     const y = f(a);
     out[0] = y;
@@ -315,6 +511,14 @@ function tanScalar({ f, dydx, partial }: Unary): ScalarEval {
 }
 
 function tanhScalar({ f, dydx, partial }: Unary): ScalarEval {
+  return (a, _b, out) => {
+    const y = f(a);
+    out[0] = y;
+    out[1] = partial !== undefined ? partial(a, y) : dydx === null ? 0 : (dydx(a, y) as number);
+  };
+}
+
+function truncScalar({ f, dydx, partial }: Unary): ScalarEval {
   return (a, _b, out) => {
     const y = f(a);
     out[0] = y;
