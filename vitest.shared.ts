@@ -16,6 +16,7 @@ export const sharedConfig = defineConfig({
         replacement: `${root}packages/$1/src/index.ts`,
       },
       { find: /^@diffint\/conformance$/, replacement: `${root}conformance/src/index.ts` },
+      { find: /^@diffint\/conformance\/vitest$/, replacement: `${root}conformance/src/vitest.ts` },
     ],
   },
   test: {

@@ -6,8 +6,10 @@
 import { type AnyBackend, type Backend, secondOrder } from '@diffint/core';
 import type { BackendEntry } from './types.js';
 
+/** A loaded adapter: its entry for the runner, or why it is absent from the matrix. */
 export type Loaded = { readonly entry: BackendEntry } | { readonly absent: string };
 
+/** An adapter of the repository: a named column of the matrix, loaded when its turn comes. */
 export interface Adapter {
   /** The column of the matrix. */
   readonly name: string;
@@ -95,6 +97,7 @@ function sparseOver(inner: Adapter): Adapter {
 const tapeAdapter = adapter('tape', '@diffint/tape', 'tape');
 const forwardAdapter = adapter('forward', '@diffint/forward', 'forward');
 
+/** Every adapter of the repository, in the order of the matrix's columns (what `pnpm conformance` runs). */
 export const adapters: readonly Adapter[] = [
   tapeAdapter,
   // The tape's compiled programs run by the interpreter, as where code generation is forbidden.

@@ -1,10 +1,16 @@
 /**
- * The suite as vitest tests, for an adapter's own test files:
+ * `@diffint/conformance/vitest`: the suite as vitest tests, for an adapter's own test files
+ * (this entry point imports vitest; the package index does not):
  *
- *   testBackend(myEngine(), { tolerance: { firstOrder: 1e-6 } });
+ * ```ts
+ * import { testBackend } from '@diffint/conformance/vitest';
+ * testBackend(myEngine(), { tolerance: { firstOrder: 1e-6 } });
+ * ```
  *
  * One test per scenario, grouped by family. A scenario the backend does not support (it raised
  * its typed error) is reported as skipped, or failed with `unsupported: 'fail'`.
+ *
+ * @packageDocumentation
  */
 import type { AnyBackend } from '@diffint/core';
 import { describe, test } from 'vitest';
@@ -12,6 +18,7 @@ import { type ScenarioReport, runScenario } from './runner.js';
 import { scenarios as allScenarios } from './scenarios/index.js';
 import { type BackendEntry, type Scenario, families } from './types.js';
 
+/** The options of `testBackend`: an entry's tolerance and capabilities, and which scenarios to run. */
 export interface TestBackendOptions extends Omit<BackendEntry, 'name' | 'backend'> {
   /** Names the suite; defaults to the backend's name. */
   readonly name?: string;
@@ -23,6 +30,12 @@ export interface TestBackendOptions extends Omit<BackendEntry, 'name' | 'backend
   readonly unsupported?: 'skip' | 'fail';
 }
 
+/**
+ * Declares one vitest test per scenario (in a `describe` per family, inside one named
+ * `conformance: <name>`), each running the scenario on `backend` in every form of its operator
+ * and failing with the status and message of each form that did not pass. Call it at the top
+ * level of a test file. Throws at once if `options.skip` names a scenario id that does not exist.
+ */
 export function testBackend(backend: AnyBackend, options: TestBackendOptions = {}): void {
   const { name = backend.name, scenarios = allScenarios, skip = [], unsupported = 'skip', ...rest } = options;
   const entry: BackendEntry = { name, backend, ...rest };

@@ -1,5 +1,5 @@
 import { tape } from '@diffint/tape';
-import { testBackend } from '../src/index.js';
+import { testBackend } from '../src/vitest.js';
 
 // The same suite with the tape's programs interpreted instead of run as generated code (the
 // path taken where a Content-Security-Policy forbids `new Function`).
