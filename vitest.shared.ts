@@ -21,6 +21,8 @@ export const sharedConfig = defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // A turn of the event loop after each test (see the file).
+    setupFiles: [`${root}vitest.setup.ts`],
     testTimeout: 60_000,
     pool: 'forks',
     // Memory tests force a collection before measuring the heap.

@@ -18,6 +18,24 @@ import { type ScenarioReport, runScenario } from './runner.js';
 import { scenarios as allScenarios } from './scenarios/index.js';
 import { type BackendEntry, type Scenario, families } from './types.js';
 
+/**
+ * A turn of the event loop. vitest's worker reports each result by an RPC call that times out
+ * after 60 s on a timer of the worker, and between synchronous tests its event loop does not
+ * turn, so the answers wait unread: a suite that runs synchronously for more than 60 s in all
+ * (a slow engine, a loaded machine) would end with "Timeout calling onTaskUpdate" though every
+ * test passed. (Timer functions taken at load, before a test can fake them.)
+ */
+const turn: () => Promise<void> =
+  typeof globalThis.setImmediate === 'function'
+    ? (
+        (setImmediate) => () =>
+          new Promise<void>((resolve) => setImmediate(() => resolve()))
+      )(globalThis.setImmediate)
+    : (
+        (setTimeout) => () =>
+          new Promise<void>((resolve) => setTimeout(resolve, 0))
+      )(globalThis.setTimeout);
+
 /** The options of `testBackend`: an entry's tolerance and capabilities, and which scenarios to run. */
 export interface TestBackendOptions extends Omit<BackendEntry, 'name' | 'backend'> {
   /** Names the suite; defaults to the backend's name. */
@@ -48,7 +66,9 @@ export function testBackend(backend: AnyBackend, options: TestBackendOptions = {
       if (inFamily.length === 0) continue;
       describe(family, () => {
         for (const s of inFamily) {
-          (skip.includes(s.id) ? test.skip : test)(s.id, (context) => {
+          (skip.includes(s.id) ? test.skip : test)(s.id, async (context) => {
+            // A turn of the event loop first: see `turn`.
+            await turn();
             const r = runScenario(entry, s);
             if (r.status === 'unsupported' && unsupported === 'skip') context.skip(r.message);
             if (r.status !== 'pass') throw new Error(describeFailure(r));
