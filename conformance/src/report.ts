@@ -250,6 +250,7 @@ const style = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #1b1b1b; }
 table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
+th { white-space: nowrap; }
 td.cell { text-align: center; font-variant-numeric: tabular-nums; }
 .pass { background: #d4f4d2; }
 .fail { background: #f9c9c4; font-weight: bold; }
@@ -266,8 +267,8 @@ li.fail, li.unsupported, li.pass { list-style: none; padding: 0.1em 0.4em; margi
 /**
  * The report as one self-contained HTML page: the matrix with each cell coloured by outcome
  * (red: a failure; green: all passed; grey: all unsupported; pale green: some unsupported), the
- * backends' tolerances and totals, the absent adapters, and for each failing scenario the status
- * and message of every form of its call.
+ * backends' tolerances and totals, the absent adapters, for each failing scenario the status
+ * and message of every form of its call, and one line per unsupported scenario.
  */
 export function formatHtml(report: Report): string {
   const e = escapeHtml;
@@ -300,9 +301,9 @@ export function formatHtml(report: Report): string {
     '</tbody>',
     '</table>',
   ];
-  const details = (r: ScenarioReport, open: boolean) =>
+  const details = (r: ScenarioReport) =>
     [
-      `<details class="${r.status}"${open ? ' open' : ''}>`,
+      `<details class="${r.status}" open>`,
       `<summary><code>${e(r.backend)}</code> · <code>${e(r.scenario)}</code> <span class="${r.status}">${r.status}</span>: ${e(r.message ?? '')}</summary>`,
       `<p>family <code>${e(r.family)}</code>, operator <code>${e(r.operator)}</code>${r.tags.length > 0 ? `, tags ${r.tags.map((t) => `<code>${e(t)}</code>`).join(' ')}` : ''}</p>`,
       '<ul>',
@@ -332,11 +333,16 @@ export function formatHtml(report: Report): string {
     );
   }
   body.push(`<h2 id="failures">Failures (${failures.length})</h2>`);
-  body.push(...(failures.length > 0 ? failures.map((r) => details(r, true)) : ['<p>None.</p>']));
+  body.push(...(failures.length > 0 ? failures.map(details) : ['<p>None.</p>']));
   if (unsupported.length > 0) {
     body.push(
       `<h2 id="unsupported">Unsupported (${unsupported.length})</h2>`,
-      ...unsupported.map((r) => details(r, false)),
+      '<ul>',
+      ...unsupported.map(
+        (r) =>
+          `<li class="unsupported"><code>${e(r.backend)}</code> · <code>${e(r.scenario)}</code>: ${e(r.message ?? '')}</li>`,
+      ),
+      '</ul>',
     );
   }
   return [
