@@ -1,16 +1,33 @@
+/**
+ * Every test ends with a turn of the event loop.
+ *
+ * A vitest worker reports results to the main process by RPC calls (`onTaskUpdate`) that time
+ * out after 60 s, on a timer of the worker. Between synchronous tests the runner awaits only
+ * promises, so the worker's event loop does not turn: the main process's answers wait unread in
+ * the IPC pipe. When a file's synchronous tests run for more than 60 s in all (the conformance
+ * suite of an engine, tfjs's thousand-call memory tests, sooner on a loaded machine), the loop's
+ * next turn runs the expired timers before it reads the answers, and vitest ends with an
+ * unhandled "[vitest-worker]: Timeout calling onTaskUpdate" although every test passed. Two
+ * `setImmediate` turns after each test pass through the loop's poll phase, where the answers are
+ * read while they are fresh; only a single test longer than 60 s could still time out. (A
+ * browser's loop turns between tasks; a `setTimeout` turn is enough there.)
+ *
+ * The timer functions are taken when this file loads, before any test can fake them.
+ */
 import { afterEach } from 'vitest';
 
-/**
- * Gives the event loop a full turn after each test. A test worker reports progress to vitest's
- * main process over an RPC channel whose calls time out after 60 s; the timeout and the reply
- * are both events of the loop, and a run of synchronous tests never returns to it, so a file
- * whose synchronous tests add up to more than a minute (a loaded machine, the memory tests) saw
- * the timeout fire before the reply was read: "[vitest-worker]: Timeout calling onTaskUpdate",
- * with every test passed. Two `setImmediate` turns pass through the loop's poll phase, where the
- * reply is read; each test alone stays far below the minute.
- */
+const turn: () => Promise<void> =
+  typeof globalThis.setImmediate === 'function'
+    ? (
+        (setImmediate) => () =>
+          new Promise<void>((resolve) => setImmediate(() => resolve()))
+      )(globalThis.setImmediate)
+    : (
+        (setTimeout) => () =>
+          new Promise<void>((resolve) => setTimeout(resolve, 0))
+      )(globalThis.setTimeout);
+
 afterEach(async () => {
-  if (typeof setImmediate !== 'function') return; // a browser: its loop turns between tasks
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  await turn();
+  await turn();
 });

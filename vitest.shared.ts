@@ -16,10 +16,12 @@ export const sharedConfig = defineConfig({
         replacement: `${root}packages/$1/src/index.ts`,
       },
       { find: /^@diffint\/conformance$/, replacement: `${root}conformance/src/index.ts` },
+      { find: /^@diffint\/conformance\/vitest$/, replacement: `${root}conformance/src/vitest.ts` },
     ],
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // A turn of the event loop after each test (see the file).
     setupFiles: [`${root}vitest.setup.ts`],
     testTimeout: 60_000,
     pool: 'forks',

@@ -6,8 +6,10 @@
 import { type AnyBackend, type Backend, secondOrder } from '@diffint/core';
 import type { BackendEntry } from './types.js';
 
+/** A loaded adapter: its entry for the runner, or why it is absent from the matrix. */
 export type Loaded = { readonly entry: BackendEntry } | { readonly absent: string };
 
+/** An adapter of the repository: a named column of the matrix, loaded when its turn comes. */
 export interface Adapter {
   /** The column of the matrix. */
   readonly name: string;
@@ -16,6 +18,11 @@ export interface Adapter {
    * process-wide state (the TensorFlow.js backend).
    */
   readonly load: () => Promise<Loaded>;
+  /**
+   * The adapter implements every operator and nesting itself (the tape): `pnpm conformance`
+   * fails on a scenario it declines, not only on a wrong one.
+   */
+  readonly complete?: boolean;
 }
 
 type Factory = (options?: object) => Backend;
@@ -92,13 +99,17 @@ function sparseOver(inner: Adapter): Adapter {
   };
 }
 
-const tapeAdapter = adapter('tape', '@diffint/tape', 'tape');
+const tapeAdapter: Adapter = { ...adapter('tape', '@diffint/tape', 'tape'), complete: true };
 const forwardAdapter = adapter('forward', '@diffint/forward', 'forward');
 
+/** Every adapter of the repository, in the order of the matrix's columns (what `pnpm conformance` runs). */
 export const adapters: readonly Adapter[] = [
   tapeAdapter,
   // The tape's compiled programs run by the interpreter, as where code generation is forbidden.
-  adapter('tape (interpreted)', '@diffint/tape', 'tape', {}, undefined, { codegen: false }),
+  {
+    ...adapter('tape (interpreted)', '@diffint/tape', 'tape', {}, undefined, { codegen: false }),
+    complete: true,
+  },
   forwardAdapter,
   adapter('forward (interpreted)', '@diffint/forward', 'forward', {}, undefined, { codegen: false }),
   forwardOverTape,

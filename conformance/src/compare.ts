@@ -1,6 +1,7 @@
 import type { SparseMatrix } from '@diffint/core';
 import { leaves } from './tree.js';
 
+/** What `compare` found: the first problem, or the largest relative error of a match. */
 export interface Comparison {
   /** null when the result matches. */
   readonly problem: string | null;

@@ -1,6 +1,10 @@
 /**
  * @diffint/conformance: the scenarios every diffint backend must pass, with independent
- * reference answers, the runner that checks a backend against them, and a vitest helper.
+ * reference answers, the runner that checks a backend against them, and the reports of a run
+ * (text, Markdown, JSON, HTML). Nothing here loads vitest: the vitest helper `testBackend` is
+ * the separate entry point `@diffint/conformance/vitest`.
+ *
+ * @packageDocumentation
  */
 export {
   type Capability,
@@ -31,8 +35,18 @@ export {
   runScenario,
   toleranceOf,
 } from './runner.js';
-export { compare } from './compare.js';
+export { type Comparison, compare } from './compare.js';
 export { Unspecified, unspecified } from './tree.js';
-export { type Absent, type Report, buildReport, formatJson, formatMarkdown, formatText } from './report.js';
+export {
+  type Absent,
+  type BackendSummary,
+  type Counts,
+  type Report,
+  buildReport,
+  failed,
+  formatHtml,
+  formatJson,
+  formatMarkdown,
+  formatText,
+} from './report.js';
 export { type Adapter, type Loaded, adapters, adapterNamed } from './backends.js';
-export { type TestBackendOptions, testBackend } from './vitest.js';

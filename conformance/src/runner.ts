@@ -10,9 +10,12 @@ import { scenarios as allScenarios } from './scenarios/index.js';
 import { clone, firstDifference, nanLike } from './tree.js';
 import type { BackendEntry, Capability, Family, Operator, Outcome, Scenario, Tolerance } from './types.js';
 
+/** A scenario's or a call's outcome: matched, failed, or declined by the backend with its typed error. */
 export type Status = 'pass' | 'fail' | 'unsupported';
 
+/** The outcome of one form of a scenario's call (one-shot, prepared, `…Into`, …) or of the inputs check. */
 export interface VariantReport {
+  /** Which form. */
   readonly variant: string;
   readonly status: Status;
   readonly message?: string;
@@ -20,7 +23,9 @@ export interface VariantReport {
   readonly relativeError?: number;
 }
 
+/** One scenario on one backend: its status, the first problem found, and each form's outcome. */
 export interface ScenarioReport {
+  /** The backend entry's name. */
   readonly backend: string;
   readonly scenario: string;
   readonly family: Family;
@@ -48,6 +53,7 @@ export function precisionOf(backend: AnyBackend): 'float64' | 'float32' {
   return engines.some((e) => e.precision === 'float32') ? 'float32' : 'float64';
 }
 
+/** The tolerance an entry is judged with: its precision's, overridden by the entry's own. */
 export function toleranceOf(entry: BackendEntry): Tolerance {
   return { ...precisionTolerance[precisionOf(entry.backend)], ...entry.tolerance };
 }

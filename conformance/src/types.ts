@@ -12,6 +12,7 @@ export const families = [
   'sparse',
   'ops',
 ] as const;
+/** One family of scenarios: a row group of the matrix. */
 export type Family = (typeof families)[number];
 
 /** The operators of `@diffint/core`, each checked with all its variants. */
@@ -25,6 +26,7 @@ export const operators = [
   'hvp',
   'secondDerivative',
 ] as const;
+/** One operator of `@diffint/core` (each with its `valueAnd…`, prepared and `…Into` forms). */
 export type Operator = (typeof operators)[number];
 
 /**
@@ -55,6 +57,7 @@ export type ScenarioFn = (...args: any[]) => unknown;
 /** An f that differentiates inside itself with the backend under test (nesting checks). */
 export interface Nested {
   readonly kind: 'nested';
+  /** Builds f from the backend under test. */
   readonly build: (backend: AnyBackend) => ScenarioFn;
 }
 
@@ -84,10 +87,15 @@ export interface Reference {
 /** What an enclosed buffer must hold after a call: what one plain call at x leaves. */
 export interface StateCheck {
   readonly what: string;
+  /** Reads the buffer's contents after the calls. */
   readonly read: () => unknown;
   readonly expected: unknown;
 }
 
+/**
+ * One check of the suite: an operator applied to f at x (with seeds and contexts), the reference
+ * answer computed independently of every backend, and what each capability expects instead.
+ */
 export interface Scenario {
   /** Unique, stable: `family/name-operator`; skip lists and reports key on it. */
   readonly id: string;

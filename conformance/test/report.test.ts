@@ -4,13 +4,15 @@ import { describe, expect, test } from 'vitest';
 import {
   buildReport,
   compare,
+  formatHtml,
   formatJson,
   formatMarkdown,
   formatText,
   runBackend,
+  failed,
+  type ScenarioReport,
   scenariosOf,
 } from '../src/index.js';
-import { failed } from '../src/report.js';
 import { empty, slightlyWrong } from './support/engines.js';
 
 describe('compare', () => {
@@ -79,5 +81,46 @@ describe('the report', () => {
     expect(json.absent).toEqual([{ name: 'absentee', reason: 'does not export absentee() yet' }]);
     const failedOne = json.results.find((r: { status: string }) => r.status === 'fail');
     expect(failedOne.variants.length).toBeGreaterThan(0);
+  });
+
+  test('the HTML page colours each cell by outcome and details every failing scenario', () => {
+    const html = formatHtml(report);
+    expect(html).toMatch(/^<!doctype html>/);
+    const classes = (row: string) => [...row.matchAll(/<td class="cell (\w+)">/g)].map((m) => m[1]);
+    const total = html.split('\n').find((l) => l.startsWith('<tr class="total">'))!;
+    expect(classes(total)).toEqual(['pass', 'fail', 'unsupported']);
+    const header = html.split('\n').find((l) => l.startsWith('<thead><tr><th>family'))!;
+    expect(header).toBe(
+      '<thead><tr><th>family</th><th>operator</th><th>tape</th><th>wrong</th><th>empty</th></tr></thead>',
+    );
+    const failures = results.filter((r) => r.status === 'fail');
+    expect(failures.length).toBeGreaterThan(0);
+    expect(html).toContain(`<h2 id="failures">Failures (${failures.length})</h2>`);
+    expect(html.match(/<details class="fail" open>/g)).toHaveLength(failures.length);
+    for (const f of failures) {
+      expect(html).toContain(`<code>wrong</code> · <code>${f.scenario}</code>`);
+      for (const v of f.variants.filter((v) => v.status === 'fail')) expect(html).toContain(v.variant);
+    }
+    expect(html.match(/<li class="unsupported"><code>empty<\/code>/g)).toHaveLength(family.length);
+    expect(html).toContain('<li><code>absentee</code>: does not export absentee() yet</li>');
+  });
+
+  test('the HTML page escapes what scenarios and messages contain', () => {
+    const bad: ScenarioReport = {
+      backend: 'tape',
+      scenario: 'x/<b>&"',
+      family: 'standard',
+      operator: 'gradient',
+      tags: [],
+      status: 'fail',
+      message: 'threw <script>alert(1)</script>',
+      variants: [{ variant: 'one-shot', status: 'fail', message: 'a < b && c > d' }],
+    };
+    const html = formatHtml(buildReport([entries[0]!], [], [bad]));
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<b>');
+    expect(html).toContain('x/&lt;b&gt;&amp;&quot;');
+    expect(html).toContain('a &lt; b &amp;&amp; c &gt; d');
+    expect(html).toContain('<h2 id="failures">Failures (1)</h2>');
   });
 });

@@ -1,5 +1,5 @@
 import { tape } from '@diffint/tape';
-import { testBackend } from '../src/index.js';
+import { testBackend } from '../src/vitest.js';
 
 // The tape differentiates every operator itself (second order by reverse-over-reverse), so an
 // unsupported scenario is a failure here.

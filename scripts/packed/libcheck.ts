@@ -3,6 +3,7 @@
  * libraries sees no error from diffint's types (the DOM lib is what TensorFlow.js's own need).
  */
 import type * as conformance from '@diffint/conformance';
+import type * as conformanceVitest from '@diffint/conformance/vitest';
 import type * as core from '@diffint/core';
 import type * as engine from '@diffint/core/engine';
 import type * as math from '@diffint/core/math';
@@ -22,4 +23,5 @@ export type EntryPoints = [
   typeof tfjs,
   typeof sparse,
   typeof conformance,
+  typeof conformanceVitest,
 ];

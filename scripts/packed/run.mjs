@@ -4,7 +4,8 @@
  * `pnpm pack` (which rewrites `workspace:` ranges as npm needs them), checks each tarball with
  * `@arethetypeswrong/cli`, installs the tarballs with npm into a fresh project in a temporary
  * directory, outside the workspace, compiles a strict TypeScript program against them and runs
- * it on Node ESM. Exits non-zero on any failure; the temporary directory is removed.
+ * it on Node ESM, and runs the conformance suite against the tape in that project, which has no
+ * vitest. Exits non-zero on any failure; the temporary directory is removed.
  *
  * Usage: node scripts/packed/run.mjs [--keep]   (--keep leaves the project for inspection)
  */
@@ -79,7 +80,7 @@ try {
     join(app, 'package.json'),
     `${JSON.stringify({ name: 'diffint-packed-smoke', private: true, type: 'module' }, null, 2)}\n`,
   );
-  for (const f of ['smoke.ts', 'libcheck.ts', 'tsconfig.json', 'tsconfig.lib.json']) {
+  for (const f of ['smoke.ts', 'conformance.ts', 'libcheck.ts', 'tsconfig.json', 'tsconfig.lib.json']) {
     copyFileSync(join(here, f), join(app, f));
   }
   const tfjs = workspaceVersion('@tensorflow/tfjs');
@@ -102,6 +103,9 @@ try {
   run(tsc, ['-p', 'tsconfig.lib.json'], app);
   run(tsc, ['-p', 'tsconfig.json'], app);
   run(process.execPath, ['smoke.js'], app);
+  // vitest is an optional peer of @diffint/conformance: npm does not install it, and the runner
+  // must work without it.
+  run(process.execPath, ['conformance.js'], app);
   console.log(`packed: ${files.length} packages installed from tarballs, compiled and run`);
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);

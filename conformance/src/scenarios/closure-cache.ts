@@ -163,6 +163,7 @@ const plain = new Float64Array(1);
 const plainVector = new Float64Array(3);
 const refused = { default: { throws: ErrorCode.TracedValue }, runsOnPlainValues: 'reference' } as const;
 
+/** The closure-cache family: f writing into enclosed buffers and caches, and the refusals of plain-array writes. */
 export const closureCacheScenarios: Scenario[] = [
   ...scenariosFrom(
     {

@@ -100,6 +100,7 @@ const passed: Scenario[] = [
   ),
 ];
 
+/** The constant family: data passed as `constant()`, and its enclosed forms. */
 export const constantScenarios: Scenario[] = [
   ...passed.flatMap((s) => [
     enclosed(s, s.name.replace('-passed', '-enclosed'), { tags: ['constant', 'enclosed'] }),

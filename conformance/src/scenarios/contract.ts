@@ -106,6 +106,7 @@ const x2 = v(0.8, -1.5);
 
 let printed = '';
 
+/** The contract family: one scenario per line of the correctness contract. */
 export const contractScenarios: Scenario[] = [
   ...Object.entries(arrayLike).flatMap(([name, f]) =>
     scenariosFrom(

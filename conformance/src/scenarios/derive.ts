@@ -47,7 +47,9 @@ export function seedLike(template: unknown, k: number): any {
   );
 }
 
+/** The analytic description of one function at one x, from which `scenariosFrom` derives each operator's reference. */
 export interface Analytic {
+  /** The input. */
   readonly x: Tree;
   /** f(x) */
   readonly value: unknown;
@@ -59,7 +61,8 @@ export interface Analytic {
   readonly secondDerivative?: unknown;
 }
 
-type Common = Omit<Scenario, 'id' | 'operator' | 'reference' | 'seeds' | 'x'> & {
+/** The fields every scenario derived by `scenariosFrom` shares (all but id, operator, reference, seeds and x). */
+export type ScenarioCommon = Omit<Scenario, 'id' | 'operator' | 'reference' | 'seeds' | 'x'> & {
   /** Names the scenario within its family; the id is family/name/operator. */
   readonly name: string;
   readonly family: Family;
@@ -71,7 +74,7 @@ type Common = Omit<Scenario, 'id' | 'operator' | 'reference' | 'seeds' | 'x'> & 
  * instead (the same seeds are used): an explicit expectation, never a skip.
  */
 export function scenariosFrom(
-  common: Common,
+  common: ScenarioCommon,
   a: Analytic,
   ops: readonly Operator[],
   alternatives: { readonly [C in Capability]?: Analytic } = {},

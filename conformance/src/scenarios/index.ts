@@ -20,7 +20,16 @@ export {
   sparseFamilyScenarios,
   standardScenarios,
 };
-export { type Analytic, matrix, matvec, vecmat, scenariosFrom, seedLike, wave } from './derive.js';
+export {
+  type Analytic,
+  type ScenarioCommon,
+  matrix,
+  matvec,
+  vecmat,
+  scenariosFrom,
+  seedLike,
+  wave,
+} from './derive.js';
 export {
   type VariantKind,
   enclosed,
@@ -49,6 +58,7 @@ export const scenariosByFamily: { readonly [F in Family]: readonly Scenario[] } 
 /** Every scenario of the suite, family by family. */
 export const scenarios: readonly Scenario[] = Object.values(scenariosByFamily).flat();
 
+/** The scenarios of one family, in their order in `scenarios`. */
 export function scenariosOf(family: Family): Scenario[] {
   return scenarios.filter((s) => s.family === family);
 }

@@ -305,4 +305,5 @@ const zeroSeeds: Scenario[] = [
   },
 ];
 
+/** The kinks family: the derivative conventions at kinks, jumps, ties and non-finite values. */
 export const kinksScenarios: Scenario[] = [...withVariants(bases), ...ieee, ...zeroSeeds];

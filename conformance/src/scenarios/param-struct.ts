@@ -195,6 +195,7 @@ const treeJacobian = matrix(4, 10, (r, c) => {
   return c === iW ? sumSin : 0;
 });
 
+/** The param-struct family: parameter structs (an MLP's layers), nested tuples and tree-to-tree functions. */
 export const paramStructScenarios: Scenario[] = [
   ...scenariosFrom(
     {

@@ -99,6 +99,7 @@ const cubesThroughCache: Scenario[] = [
   ),
 ];
 
+/** The second-order family: Hessians, Hessian-vector products, second derivatives and nested forms. */
 export const secondOrderScenarios: Scenario[] = [
   // The nested forms put each inside an outer derivative with respect to a factor of f.
   ...withVariants(smooth, ['nested']),

@@ -297,6 +297,7 @@ const arrowEnergyRef: Analytic = {
 const tags = ['sparse'];
 const bufferTags = ['sparse', 'closure-cache', 'buffer'];
 
+/** The sparse family: Jacobians and Hessians with a known sparsity pattern, in each reference. */
 export const sparseFamilyScenarios: Scenario[] = [
   ...sparseScenarios(
     { name: 'banded', tags, f: banded },

@@ -35,6 +35,7 @@ type Fn = (...args: any[]) => any;
 
 /** The forms `withVariants` can derive. */
 export type VariantKind = 'through-buffer' | 'through-cache' | 'with-constant' | 'in-place' | 'nested';
+/** Every derived form, in the order `withVariants` adds them (its default). */
 export const variantKinds: readonly VariantKind[] = [
   'through-buffer',
   'through-cache',

@@ -121,6 +121,21 @@ export function valueAndGradient<X, Cs extends readonly Context[]>(
 }
 
 /** Writes ∇f(x) into `out` (same structure as x) and returns it. */
+export function gradientInto<X extends Tree, Cs extends readonly Context[]>(
+  out: X,
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X,
+  ...contexts: Cs
+): Widen<X>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function gradientInto<X, Cs extends readonly Context[]>(
+  out: X,
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): Widen<X>;
 export function gradientInto<X, Cs extends readonly Context[]>(
   out: X,
   f: Fn<X, Cs, Value>,
@@ -132,6 +147,21 @@ export function gradientInto<X, Cs extends readonly Context[]>(
 }
 
 /** [f(x), ∇f(x)], the gradient written into `out` (shaped like x). */
+export function valueAndGradientInto<X extends Tree, Cs extends readonly Context[]>(
+  out: X,
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X,
+  ...contexts: Cs
+): [number, Widen<X>];
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function valueAndGradientInto<X, Cs extends readonly Context[]>(
+  out: X,
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): [number, Widen<X>];
 export function valueAndGradientInto<X, Cs extends readonly Context[]>(
   out: X,
   f: Fn<X, Cs, Value>,

@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import type { Tree } from '../pytree.js';
 import type { AnyBackend, Backend, MatrixBackend } from '../engine.js';
 import type { SparseMatrix } from '../sparse-matrix.js';
 import type { Value } from '../trace.js';
@@ -44,6 +45,19 @@ export type PreparedHessianFor<
  * with itself; `secondOrder(outer, inner)` picks the pair; a matrix backend such as
  * `sparse(secondOrder(forward(), tape()))` plans here and returns `SparseMatrix` results.
  */
+export function prepareHessian<X extends Tree, Cs extends readonly Context[], B extends AnyBackend = Backend>(
+  f: Fn<X, Cs, Value>,
+  backend: B,
+  x: X,
+  ...contexts: Cs
+): PreparedHessianFor<X, Cs, B>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function prepareHessian<X, Cs extends readonly Context[], B extends AnyBackend = Backend>(
+  f: Fn<X, Cs, Value>,
+  backend: B,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): PreparedHessianFor<X, Cs, B>;
 export function prepareHessian<X, Cs extends readonly Context[], B extends AnyBackend = Backend>(
   f: Fn<X, Cs, Value>,
   backend: B,
@@ -107,6 +121,19 @@ function prepared<X, Cs extends readonly Context[], B extends AnyBackend>(
 }
 
 /** ∇²f(x) as an NDArray [n, n] over the flattened x (a `SparseMatrix` for a matrix backend). */
+export function hessian<X extends Tree, Cs extends readonly Context[], B extends AnyBackend>(
+  f: Fn<X, Cs, Value>,
+  backend: B,
+  x: X,
+  ...contexts: Cs
+): B extends MatrixBackend ? SparseMatrix : Out<X, Cs, NDArray>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function hessian<X, Cs extends readonly Context[], B extends AnyBackend>(
+  f: Fn<X, Cs, Value>,
+  backend: B,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): B extends MatrixBackend ? SparseMatrix : Out<X, Cs, NDArray>;
 export function hessian<X, Cs extends readonly Context[], B extends AnyBackend>(
   f: Fn<X, Cs, Value>,
   backend: B,
@@ -117,6 +144,19 @@ export function hessian<X, Cs extends readonly Context[], B extends AnyBackend>(
 }
 
 /** [f(x), ∇f(x), ∇²f(x)]. */
+export function valueGradientAndHessian<X extends Tree, Cs extends readonly Context[], B extends AnyBackend>(
+  f: Fn<X, Cs, Value>,
+  backend: B,
+  x: X,
+  ...contexts: Cs
+): B extends MatrixBackend ? [number, Widen<X>, SparseMatrix] : Out<X, Cs, [number, Widen<X>, NDArray]>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function valueGradientAndHessian<X, Cs extends readonly Context[], B extends AnyBackend>(
+  f: Fn<X, Cs, Value>,
+  backend: B,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): B extends MatrixBackend ? [number, Widen<X>, SparseMatrix] : Out<X, Cs, [number, Widen<X>, NDArray]>;
 export function valueGradientAndHessian<X, Cs extends readonly Context[], B extends AnyBackend>(
   f: Fn<X, Cs, Value>,
   backend: B,
@@ -127,6 +167,21 @@ export function valueGradientAndHessian<X, Cs extends readonly Context[], B exte
 }
 
 /** Writes ∇²f(x) into `out` (an NDArray [n, n], or an earlier sparse result) and returns it. */
+export function hessianInto<X extends Tree, Cs extends readonly Context[], B extends AnyBackend>(
+  out: B extends MatrixBackend ? SparseMatrix : NDArray,
+  f: Fn<X, Cs, Value>,
+  backend: B,
+  x: X,
+  ...contexts: Cs
+): B extends MatrixBackend ? SparseMatrix : NDArray;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function hessianInto<X, Cs extends readonly Context[], B extends AnyBackend>(
+  out: B extends MatrixBackend ? SparseMatrix : NDArray,
+  f: Fn<X, Cs, Value>,
+  backend: B,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): B extends MatrixBackend ? SparseMatrix : NDArray;
 export function hessianInto<X, Cs extends readonly Context[], B extends AnyBackend>(
   out: B extends MatrixBackend ? SparseMatrix : NDArray,
   f: Fn<X, Cs, Value>,

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import type { AnyBackend } from '../engine.js';
-import { flattenLike } from '../pytree.js';
+import { type Tree, flattenLike } from '../pytree.js';
 import type { Value } from '../trace.js';
 import { hvpValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
@@ -30,6 +30,21 @@ export interface PreparedHvp<X, Cs extends readonly Context[]> {
 }
 
 /** Prepares Hessian-vector products H(x)·t for a batch of tangents (forward-over-reverse where possible). */
+export function prepareHvp<X extends Tree, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): PreparedHvp<X, Cs>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function prepareHvp<X, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  tangents: readonly X[],
+  ...contexts: Cs
+): PreparedHvp<X, Cs>;
 export function prepareHvp<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: AnyBackend,
@@ -65,6 +80,21 @@ export function prepareHvp<X, Cs extends readonly Context[]>(
 }
 
 /** H(x)·t for each tangent t of the batch (each shaped like x). */
+export function hvp<X extends Tree, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): Out<X, Cs, Widen<X>[]>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function hvp<X, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  tangents: readonly X[],
+  ...contexts: Cs
+): Out<X, Cs, Widen<X>[]>;
 export function hvp<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: AnyBackend,
@@ -76,6 +106,21 @@ export function hvp<X, Cs extends readonly Context[]>(
 }
 
 /** [∇f(x), [H(x)·t for each t]]. */
+export function gradientAndHvp<X extends Tree, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): Out<X, Cs, [Widen<X>, Widen<X>[]]>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function gradientAndHvp<X, Cs extends readonly Context[]>(
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  tangents: readonly X[],
+  ...contexts: Cs
+): Out<X, Cs, [Widen<X>, Widen<X>[]]>;
 export function gradientAndHvp<X, Cs extends readonly Context[]>(
   f: Fn<X, Cs, Value>,
   backend: AnyBackend,
@@ -87,6 +132,23 @@ export function gradientAndHvp<X, Cs extends readonly Context[]>(
 }
 
 /** Writes H·t for each tangent into `outs` (one per tangent, shaped like x). */
+export function hvpInto<X extends Tree, Cs extends readonly Context[]>(
+  outs: X[],
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): Widen<X>[];
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function hvpInto<X, Cs extends readonly Context[]>(
+  outs: X[],
+  f: Fn<X, Cs, Value>,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  tangents: readonly X[],
+  ...contexts: Cs
+): Widen<X>[];
 export function hvpInto<X, Cs extends readonly Context[]>(
   outs: X[],
   f: Fn<X, Cs, Value>,

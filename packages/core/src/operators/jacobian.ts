@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import type { Tree } from '../pytree.js';
 import type { AnyBackend, Backend, MatrixBackend } from '../engine.js';
 import type { SparseMatrix } from '../sparse-matrix.js';
 import type { NDArray } from '../values.js';
@@ -53,6 +54,19 @@ export type JacobianOf<X, Cs extends readonly Context[], B extends AnyBackend> =
  * `SparseMatrix` for a matrix backend such as `sparse(forward())`, which plans here (detects the
  * sparsity pattern and colors it, leaving f's buffers as they were).
  */
+export function prepareJacobian<
+  X extends Tree,
+  Cs extends readonly Context[],
+  F extends AnyFn<X, Cs>,
+  B extends AnyBackend = Backend,
+>(f: F, backend: B, x: X, ...contexts: Cs): PreparedJacobianFor<X, F, Cs, B>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function prepareJacobian<
+  X,
+  Cs extends readonly Context[],
+  F extends AnyFn<X, Cs>,
+  B extends AnyBackend = Backend,
+>(f: F, backend: B, x: X & ValidTree<X>, ...contexts: Cs): PreparedJacobianFor<X, F, Cs, B>;
 export function prepareJacobian<
   X,
   Cs extends readonly Context[],
@@ -122,6 +136,19 @@ function prepared<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>, B ex
 }
 
 /** J(x) as an NDArray [output size, input size] over the flattened pytrees (a `SparseMatrix` for a matrix backend). */
+export function jacobian<
+  X extends Tree,
+  Cs extends readonly Context[],
+  F extends AnyFn<X, Cs>,
+  B extends AnyBackend,
+>(f: F, backend: B, x: X, ...contexts: Cs): JacobianOf<X, Cs, B>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function jacobian<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>, B extends AnyBackend>(
+  f: F,
+  backend: B,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): JacobianOf<X, Cs, B>;
 export function jacobian<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>, B extends AnyBackend>(
   f: F,
   backend: B,
@@ -132,6 +159,29 @@ export function jacobian<X, Cs extends readonly Context[], F extends AnyFn<X, Cs
 }
 
 /** [f(x), J(x)]. */
+export function valueAndJacobian<
+  X extends Tree,
+  Cs extends readonly Context[],
+  F extends AnyFn<X, Cs>,
+  B extends AnyBackend,
+>(
+  f: F,
+  backend: B,
+  x: X,
+  ...contexts: Cs
+): B extends MatrixBackend ? [OutputOf<F>, SparseMatrix] : Out<X, Cs, [OutputOf<F>, NDArray]>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function valueAndJacobian<
+  X,
+  Cs extends readonly Context[],
+  F extends AnyFn<X, Cs>,
+  B extends AnyBackend,
+>(
+  f: F,
+  backend: B,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): B extends MatrixBackend ? [OutputOf<F>, SparseMatrix] : Out<X, Cs, [OutputOf<F>, NDArray]>;
 export function valueAndJacobian<
   X,
   Cs extends readonly Context[],
@@ -147,6 +197,26 @@ export function valueAndJacobian<
 }
 
 /** Writes J(x) into `out` (an NDArray [output size, input size], or an earlier sparse result) and returns it. */
+export function jacobianInto<
+  X extends Tree,
+  Cs extends readonly Context[],
+  F extends AnyFn<X, Cs>,
+  B extends AnyBackend,
+>(
+  out: B extends MatrixBackend ? SparseMatrix : NDArray,
+  f: F,
+  backend: B,
+  x: X,
+  ...contexts: Cs
+): B extends MatrixBackend ? SparseMatrix : NDArray;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function jacobianInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>, B extends AnyBackend>(
+  out: B extends MatrixBackend ? SparseMatrix : NDArray,
+  f: F,
+  backend: B,
+  x: X & ValidTree<X>,
+  ...contexts: Cs
+): B extends MatrixBackend ? SparseMatrix : NDArray;
 export function jacobianInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>, B extends AnyBackend>(
   out: B extends MatrixBackend ? SparseMatrix : NDArray,
   f: F,

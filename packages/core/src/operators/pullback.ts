@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import type { AnyBackend } from '../engine.js';
-import { flattenLike } from '../pytree.js';
+import { type Tree, flattenLike } from '../pytree.js';
 import { pullbackValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
 import {
@@ -45,6 +45,21 @@ export interface PreparedPullback<X, F, Cs extends readonly Context[]> {
 }
 
 /** Prepares vector-Jacobian products J(x)ᵀ·c for a batch of cotangents c (each shaped like f's output). */
+export function preparePullback<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: AnyBackend,
+  x: X,
+  cotangents: readonly OutputOf<F>[],
+  ...contexts: Cs
+): PreparedPullback<X, F, Cs>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function preparePullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  cotangents: readonly OutputOf<F>[],
+  ...contexts: Cs
+): PreparedPullback<X, F, Cs>;
 export function preparePullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: AnyBackend,
@@ -90,6 +105,21 @@ export function preparePullback<X, Cs extends readonly Context[], F extends AnyF
 }
 
 /** J(x)ᵀ·c for each cotangent c of the batch (each shaped like f's output); results shaped like x. */
+export function pullback<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: AnyBackend,
+  x: X,
+  cotangents: readonly OutputOf<F>[],
+  ...contexts: Cs
+): Out<X, Cs, Widen<X>[]>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function pullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  cotangents: readonly OutputOf<F>[],
+  ...contexts: Cs
+): Out<X, Cs, Widen<X>[]>;
 export function pullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: AnyBackend,
@@ -105,6 +135,21 @@ export function pullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs
 }
 
 /** [f(x), [J(x)ᵀ·c for each c]]. */
+export function valueAndPullback<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: AnyBackend,
+  x: X,
+  cotangents: readonly OutputOf<F>[],
+  ...contexts: Cs
+): Out<X, Cs, [OutputOf<F>, Widen<X>[]]>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function valueAndPullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  cotangents: readonly OutputOf<F>[],
+  ...contexts: Cs
+): Out<X, Cs, [OutputOf<F>, Widen<X>[]]>;
 export function valueAndPullback<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: AnyBackend,
@@ -120,6 +165,23 @@ export function valueAndPullback<X, Cs extends readonly Context[], F extends Any
 }
 
 /** Writes Jᵀ·c for each cotangent into `outs` (one per cotangent, shaped like x). */
+export function pullbackInto<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  outs: X[],
+  f: F,
+  backend: AnyBackend,
+  x: X,
+  cotangents: readonly OutputOf<F>[],
+  ...contexts: Cs
+): Widen<X>[];
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function pullbackInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  outs: X[],
+  f: F,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  cotangents: readonly OutputOf<F>[],
+  ...contexts: Cs
+): Widen<X>[];
 export function pullbackInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   outs: X[],
   f: F,

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import type { AnyBackend } from '../engine.js';
-import { flattenLike } from '../pytree.js';
+import { type Tree, flattenLike } from '../pytree.js';
 import { pushforwardValues } from './derived.js';
 import { Preparation, resultTree, writeInto } from './prepare.js';
 import {
@@ -44,6 +44,21 @@ export interface PreparedPushforward<X, F, Cs extends readonly Context[]> {
 }
 
 /** Prepares Jacobian-vector products J(x)·t for a batch of tangents t (each shaped like x). */
+export function preparePushforward<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: AnyBackend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): PreparedPushforward<X, F, Cs>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function preparePushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  tangents: readonly X[],
+  ...contexts: Cs
+): PreparedPushforward<X, F, Cs>;
 export function preparePushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: AnyBackend,
@@ -86,6 +101,21 @@ export function preparePushforward<X, Cs extends readonly Context[], F extends A
 }
 
 /** J(x)·t for each tangent t of the batch (each shaped like x); results shaped like f's output. */
+export function pushforward<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: AnyBackend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): Out<X, Cs, OutputOf<F>[]>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function pushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  tangents: readonly X[],
+  ...contexts: Cs
+): Out<X, Cs, OutputOf<F>[]>;
 export function pushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: AnyBackend,
@@ -101,6 +131,21 @@ export function pushforward<X, Cs extends readonly Context[], F extends AnyFn<X,
 }
 
 /** [f(x), [J(x)·t for each t]]. */
+export function valueAndPushforward<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: AnyBackend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): Out<X, Cs, [OutputOf<F>, OutputOf<F>[]]>;
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function valueAndPushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  f: F,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  tangents: readonly X[],
+  ...contexts: Cs
+): Out<X, Cs, [OutputOf<F>, OutputOf<F>[]]>;
 export function valueAndPushforward<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   f: F,
   backend: AnyBackend,
@@ -116,6 +161,23 @@ export function valueAndPushforward<X, Cs extends readonly Context[], F extends 
 }
 
 /** Writes J·t for each tangent into `outs` (one per tangent, shaped like f's output). */
+export function pushforwardInto<X extends Tree, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  outs: OutputOf<F>[],
+  f: F,
+  backend: AnyBackend,
+  x: X,
+  tangents: readonly X[],
+  ...contexts: Cs
+): OutputOf<F>[];
+/** The same, for an x of an `interface` type (which `Tree` does not admit), checked leaf by leaf. */
+export function pushforwardInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
+  outs: OutputOf<F>[],
+  f: F,
+  backend: AnyBackend,
+  x: X & ValidTree<X>,
+  tangents: readonly X[],
+  ...contexts: Cs
+): OutputOf<F>[];
 export function pushforwardInto<X, Cs extends readonly Context[], F extends AnyFn<X, Cs>>(
   outs: OutputOf<F>[],
   f: F,
