@@ -181,3 +181,44 @@ export function flattenLike(tree: unknown, def: TreeDef, name: string, reference
 }
 
 export { shapeOf };
+
+/**
+ * The leaves of `tree` in the order of `def`, appended to `out`, when `tree` has exactly the
+ * structure `def` (the same containers, keys and leaf shapes); false otherwise, with `out` then
+ * holding part of the leaves. Builds nothing: what a prepared call checks its x with.
+ */
+export function matchLeaves(tree: unknown, def: TreeDef, out: Value[]): boolean {
+  if (def.type === 'leaf') {
+    if (typeof tree === 'number') {
+      if (def.shape.length !== 0) return false;
+    } else if (tree instanceof Float64Array) {
+      if (def.shape.length !== 1 || def.shape[0] !== tree.length) return false;
+    } else if (tree instanceof NDArray || tree instanceof Tracer) {
+      if (!sameShape(tree.shape, def.shape)) return false;
+    } else return false;
+    out.push(tree as Value);
+    return true;
+  }
+  if (typeof tree !== 'object' || tree === null || ArrayBuffer.isView(tree)) return false;
+  const children = def.children;
+  if (def.type === 'array') {
+    if (!Array.isArray(tree) || tree.length !== children.length) return false;
+    for (let i = 0; i < children.length; i++) {
+      if (!(i in tree) || !matchLeaves(tree[i], children[i]!, out)) return false;
+    }
+    return true;
+  }
+  if (Array.isArray(tree)) return false;
+  const proto = Object.getPrototypeOf(tree);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const keys = def.keys;
+  let n = 0;
+  for (const _ in tree) n++;
+  if (n !== keys.length) return false;
+  const record = tree as Record<string, unknown>;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (!Object.hasOwn(record, k) || !matchLeaves(record[k], children[i]!, out)) return false;
+  }
+  return true;
+}

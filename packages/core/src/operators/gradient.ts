@@ -52,7 +52,13 @@ export function prepareGradient<X, Cs extends readonly Context[]>(
 ): PreparedGradient<X, Cs> {
   const prep = new Preparation('gradient', f, backend, x, contexts);
   const engine = firstOrder(backend);
-  const compute = (x: unknown, contexts: Cs) => {
+  const replayer = prep.replayer('gradient');
+  const compute = (x: unknown, contexts: Cs): { y: Value; gradient: Value[] } => {
+    if (replayer !== null) {
+      const leaves = prep.match(x, contexts);
+      const r = leaves === null ? null : replayer.call(leaves, contexts);
+      if (r !== null) return { y: r.ys[0]!, gradient: r.d };
+    }
     const xs = prep.check(x, contexts);
     return prep.run(contexts, (fn) => gradientValues(engine, fn, xs, prep.key));
   };
