@@ -42,7 +42,10 @@ describe.each(modes)('replay on $name', ({ codegen }) => {
     const p = prepareGradient(replay(f, { codegen }), tape(), vec(1, 2, 3));
     for (const x of [vec(1, 2, 3), vec(0.5, -1, 2), vec(3, 2, 1)]) {
       const [y, g] = p.valueAndGradient(x);
-      expect(y).toBeCloseTo(Array.from(x).reduce((s, t) => s + Math.sin(t) * t, 0), 12);
+      expect(y).toBeCloseTo(
+        Array.from(x).reduce((s, t) => s + Math.sin(t) * t, 0),
+        12,
+      );
       list(g).forEach((gi, i) => expect(gi).toBeCloseTo(Math.cos(x[i]!) * x[i]! + Math.sin(x[i]!), 12));
     }
     expect(f.runs).toBe(1);
@@ -218,18 +221,28 @@ describe('replay: refused where it cannot apply', () => {
   test('an operator that does not replay', () => {
     const f = replay((x: m.Value) => m.sin(x));
     expect(() => jacobian(f, tape(), vec(1, 2))).toThrow(InvalidInputError);
-    expect(() => jacobian(f, tape(), vec(1, 2))).toThrow(/replay\(f\) is accepted by gradient and derivative/);
+    expect(() => jacobian(f, tape(), vec(1, 2))).toThrow(
+      /replay\(f\) is accepted by gradient and derivative/,
+    );
   });
 
   test('an engine that runs f on every call', () => {
     const plainEngine = { ...tape(), replayable: false };
-    expect(() => prepareGradient(replay((x: m.Value) => m.sum(x)), plainEngine, vec(1))).toThrow(
-      /needs an engine that runs f as a compiled IR program/,
-    );
+    expect(() =>
+      prepareGradient(
+        replay((x: m.Value) => m.sum(x)),
+        plainEngine,
+        vec(1),
+      ),
+    ).toThrow(/needs an engine that runs f as a compiled IR program/);
   });
 
   test('a non-scalar output of a gradient is the usual error', () => {
-    const p = prepareGradient(replay((x: m.Value) => m.sin(x)), tape(), vec(1, 2));
+    const p = prepareGradient(
+      replay((x: m.Value) => m.sin(x)),
+      tape(),
+      vec(1, 2),
+    );
     expect(() => p.gradient(vec(1, 2))).toThrow(NonScalarOutputError);
   });
 
