@@ -106,6 +106,20 @@ export class Buffer {
     }
   }
 
+  /**
+   * @internal Writes `values[vars[i]]` at flat index `indices[i]` for each i: what a replayed
+   * call leaves in a buffer, in one pass when the buffer holds plain values only.
+   */
+  setElements(indices: Int32Array, values: Float64Array, vars: Int32Array): void {
+    if (this.whole !== null || this.slots !== null || this.packed !== null) {
+      for (let i = 0; i < indices.length; i++) this.set(indices[i]!, values[vars[i]!]!);
+      return;
+    }
+    noteWrite(this);
+    const data = this.data;
+    for (let i = 0; i < indices.length; i++) data[indices[i]!] = values[vars[i]!]!;
+  }
+
   /** Sets every element to the scalar `v`. */
   fill(v: Value): void {
     const s = scalarArgument('buffer.fill', v);

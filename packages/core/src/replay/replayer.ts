@@ -84,6 +84,8 @@ interface Runner {
   /** Runs the primal program; then `value(v)` reads a variable of it. */
   forward(inputs: readonly Plain[]): void;
   value(v: number): Plain;
+  /** Every variable as a number, where the runner keeps them so (the scalar runner), else null. */
+  readonly values: Float64Array | null;
   /** Runs the derivative program; then `output(i)` is its output i (valid until the next call). */
   derivative(): void;
   output(i: number): Plain;
@@ -113,41 +115,25 @@ function samePlain(a: Plain, b: Plain): boolean {
   return true;
 }
 
-/** The scalar runner: every variable a number in one array, the equations as generated code. */
+/** The scalar runner: every variable a number in one array, both programs one instruction loop. */
 function scalarRunner(p: Program, d: Staged): Runner | null {
   if (!isScalarProgram(p) || !isScalarProgram(d.program)) return null;
-  const fp = compileScalar(p);
-  const fd = compileScalar(d.program);
-  if (fp === null || fd === null) return null;
-  const V = new Float64Array(p.shapes.length);
-  const W = new Float64Array(d.program.shapes.length);
-  const dInputs = d.program.inputs;
-  const sources = d.sources;
-  const outs = d.program.outputs;
-  const one = (v: Plain): number => (typeof v === 'number' ? v : plainData(v)[0]!);
-  const value = (v: number): number => {
-    const l = p.literals.get(v);
-    return l !== undefined ? (l as number) : V[v]!;
-  };
+  const c = compileScalar(p, d);
+  if (c === null) return null;
+  const { V, run, outputs } = c;
+  const ins = p.inputs;
   return {
     forward(inputs) {
-      const ins = p.inputs;
-      for (let i = 0; i < ins.length; i++) V[ins[i]!] = one(inputs[i]!);
-      fp(V);
-    },
-    value,
-    derivative() {
-      for (let i = 0; i < dInputs.length; i++) {
-        const s = sources[i]!;
-        W[dInputs[i]!] = s.kind === 'seed' ? 1 : value(s.v);
+      for (let i = 0; i < ins.length; i++) {
+        const x = inputs[i]!;
+        V[ins[i]!] = typeof x === 'number' ? x : plainData(x)[0]!;
       }
-      fd(W);
+      run();
     },
-    output: (i) => {
-      const v = outs[i]!;
-      const l = d.program.literals.get(v);
-      return l !== undefined ? l : W[v]!;
-    },
+    value: (v) => V[v]!,
+    values: V,
+    derivative() {},
+    output: (i) => V[outputs[i]!]!,
   };
 }
 
@@ -178,6 +164,7 @@ function compiledRunner(p: Program, forwardOutputs: readonly number[], d: Staged
       last = fp.run(ins);
     },
     value,
+    values: null,
     derivative() {
       for (let i = 0; i < inputs.length; i++) {
         const s = d.sources[i]!;
@@ -446,6 +433,7 @@ export class Replayer {
     if (!traced) {
       for (const f of plan.finals) {
         if (f.whole >= 0) f.buffer.assign(run.value(f.whole));
+        else if (run.values !== null) f.buffer.setElements(f.slots, run.values, f.vars);
         else for (let k = 0; k < f.slots.length; k++) f.buffer.set(f.slots[k]!, run.value(f.vars[k]!));
       }
     }
