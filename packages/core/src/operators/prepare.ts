@@ -120,6 +120,7 @@ export class Preparation {
   private readonly y: Buffer | null;
   private readonly yKind: TreeDef | null;
   yDef: TreeDef | null = null;
+  private readonly matched: Value[] = [];
 
   constructor(
     readonly operator: string,
@@ -169,16 +170,17 @@ export class Preparation {
   check(x: unknown, contexts: readonly unknown[]): Value[] {
     const leaves = this.match(x, contexts);
     if (leaves === null) this.mismatch(x, contexts);
-    for (let i = 0; i < leaves.length; i++) leaves[i] = ownCopy(leaves[i]!);
-    return leaves;
+    return leaves.map(ownCopy);
   }
 
   /**
    * The leaves of x (the caller's own values, not copies) when x and the contexts match the
-   * preparation, else null. Builds no structure and no string: the steady-state check.
+   * preparation, else null. Builds no structure and no string: the steady-state check. The
+   * list is the preparation's own, overwritten by the next call.
    */
   match(x: unknown, contexts: readonly unknown[]): Value[] | null {
-    const leaves: Value[] = [];
+    const leaves = this.matched;
+    leaves.length = 0;
     if (!matchLeaves(x, this.xDef, leaves)) return null;
     const prepared = this.contexts;
     if (contexts.length !== prepared.length) return null;
@@ -337,6 +339,13 @@ export function writeInto(out: unknown, def: TreeDef, leaves: readonly Value[], 
     throw new InvalidInputError(
       `${name} is a number, which cannot be written in place; use the operator without Into.`,
     );
+  }
+  if (def.type === 'leaf') {
+    const v = leaves[0] as Plain;
+    const target = out instanceof NDArray ? out.data : (out as Float64Array);
+    if (typeof v === 'number') target[0] = v;
+    else target.set(plainData(v));
+    return;
   }
   let i = 0;
   const walk = (o: unknown, d: TreeDef): void => {

@@ -57,18 +57,14 @@ export function walkContexts(
   return { entries, arrays };
 }
 
-/**
- * Walks `contexts` against the recorded walk, putting each array at its entry index in `out`;
- * false at the first difference. Allocates nothing.
- */
-export function matchContexts(
-  contexts: readonly Context[],
-  entries: readonly Entry[],
-  out: unknown[],
-): boolean {
-  let i = 0;
-  const walk = (v: unknown): boolean => {
-    const e = entries[i++];
+/** Walks contexts against a recorded walk, reused from call to call (no closure per call). */
+class Matcher {
+  i = 0;
+  entries: readonly Entry[] = [];
+  out: unknown[] = [];
+
+  walk(v: unknown): boolean {
+    const e = this.entries[this.i++];
     if (e === undefined) return false;
     switch (e.kind) {
       case 'number':
@@ -77,11 +73,11 @@ export function matchContexts(
         if (v instanceof Float64Array) {
           if (e.shape.length !== 1 || e.shape[0] !== v.length) return false;
         } else if (!(v instanceof NDArray) || !sameShape(v.shape, e.shape)) return false;
-        out[i - 1] = v;
+        this.out[this.i - 1] = v;
         return true;
       case 'list': {
         if (!Array.isArray(v) || v.length !== e.length) return false;
-        for (let k = 0; k < v.length; k++) if (!walk(v[k])) return false;
+        for (let k = 0; k < v.length; k++) if (!this.walk(v[k])) return false;
         return true;
       }
       case 'record': {
@@ -91,7 +87,7 @@ export function matchContexts(
         for (const k in v) if (keys[n++] !== k) return false;
         if (n !== keys.length) return false;
         for (let k = 0; k < keys.length; k++)
-          if (!walk((v as Record<string, unknown>)[keys[k]!])) return false;
+          if (!this.walk((v as Record<string, unknown>)[keys[k]!])) return false;
         return true;
       }
       case 'same':
@@ -99,11 +95,30 @@ export function matchContexts(
       case 'cache':
         return false;
     }
-  };
+  }
+}
+
+const matcher = new Matcher();
+
+/**
+ * Walks `contexts` against the recorded walk, putting each array at its entry index in `out`;
+ * false at the first difference. Allocates nothing.
+ */
+export function matchContexts(
+  contexts: readonly Context[],
+  entries: readonly Entry[],
+  out: unknown[],
+): boolean {
+  if (contexts.length === 0) return entries.length === 0;
+  // The walk calls no user code, so one matcher serves every call.
+  const m = matcher;
+  m.i = 0;
+  m.entries = entries;
+  m.out = out;
   for (const c of contexts) {
     if (c.kind === 'cache') {
-      if (entries[i++]?.kind !== 'cache') return false;
-    } else if (!walk(c.value)) return false;
+      if (entries[m.i++]?.kind !== 'cache') return false;
+    } else if (!m.walk(c.value)) return false;
   }
-  return i === entries.length;
+  return m.i === entries.length;
 }

@@ -74,6 +74,10 @@ interface Plan {
   readonly derivative: Staged;
   /** For a derivative: per output of f, whether its tangent is an output of the derivative program (else zero). */
   readonly present: readonly boolean[] | null;
+  /** The result of a call, overwritten by the next (its arrays are copied into results by the caller). */
+  readonly ys: Value[];
+  readonly d: Value[];
+  readonly result: { readonly ys: Value[]; readonly d: Value[] };
   /** Program inputs of this call (reused). */
   readonly inputs: Plain[];
   readonly run: Runner;
@@ -89,6 +93,12 @@ interface Runner {
   /** Runs the derivative program; then `output(i)` is its output i (valid until the next call). */
   derivative(): void;
   output(i: number): Plain;
+}
+
+function results(n: number): Pick<Plan, 'ys' | 'd' | 'result'> {
+  const ys = new Array<Value>(n).fill(0);
+  const d: Value[] = [];
+  return { ys, d, result: { ys, d } };
 }
 
 /** A zero shaped like `v`. */
@@ -378,6 +388,7 @@ export class Replayer {
       finals,
       derivative: derivative!,
       present: this.mode === 'derivative' ? (derivative as Tangents).present.map((p) => p[0] === true) : null,
+      ...results(yVars.length),
       inputs: new Array<Plain>(trace.origins.length).fill(0),
       run,
     };
@@ -418,8 +429,10 @@ export class Replayer {
       for (const g of plan.numberGuards) if (!Object.is(run.value(g.v), g.value)) return null;
     }
     run.derivative();
-    const ys = plan.yVars.map((v) => run.value(v) as Value);
-    const d: Value[] = [];
+    const ys = plan.ys;
+    for (let i = 0; i < ys.length; i++) ys[i] = run.value(plan.yVars[i]!);
+    const d = plan.d;
+    d.length = 0;
     const present = plan.present;
     if (present === null) {
       const outs = plan.derivative.program.outputs.length;
@@ -437,6 +450,6 @@ export class Replayer {
         else for (let k = 0; k < f.slots.length; k++) f.buffer.set(f.slots[k]!, run.value(f.vars[k]!));
       }
     }
-    return { ys, d };
+    return plan.result;
   }
 }
