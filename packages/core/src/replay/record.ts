@@ -57,6 +57,15 @@ function copyOf(a: Plain): Plain {
 
 const scalarShape: Shape = shapeOf(0);
 
+const mutatedWhy = 'f wrote into a plain array that it also computed with; such a function is never replayed';
+
+function sameData(a: Float64Array | NDArray, copy: Float64Array): boolean {
+  const data = a instanceof NDArray ? a.data : a;
+  if (data.length !== copy.length) return false;
+  for (let i = 0; i < copy.length; i++) if (!Object.is(data[i], copy[i])) return false;
+  return true;
+}
+
 /** The trace a replay records f with. */
 export class ReplayTrace extends Trace implements BufferObserver {
   readonly engine = 'replay';
@@ -76,7 +85,10 @@ export class ReplayTrace extends Trace implements BufferObserver {
   readonly buffersUsed = new Map<Buffer, BufferUse>();
   /** True while f runs (a primal read then is a `value()` read, a guard). */
   recording = true;
-  private readonly known = new Map<object, number>();
+  /** Arrays seen so far: their variable and what they held then. */
+  private readonly known = new Map<object, { readonly v: number; readonly copy: Float64Array }>();
+  /** True once an op read an array f had written into since an earlier op read it. */
+  private mutated = false;
 
   /** `contextEntries`: the arrays of the contexts, to the index of their entry in the contexts' walk. */
   constructor(private readonly contextEntries: ReadonlyMap<object, number>) {
@@ -131,9 +143,10 @@ export class ReplayTrace extends Trace implements BufferObserver {
     if (typeof out === 'number') {
       if (this.fromData[v] === 1) this.numberGuards.push(v);
     } else {
-      this.known.set(out, v);
       // f may write into what a plain op gave it: then a replay must not run.
-      this.captured.push({ array: out, copy: (out instanceof NDArray ? out.data : out).slice() });
+      const copy = (out instanceof NDArray ? out.data : out).slice();
+      this.known.set(out, { v, copy });
+      this.captured.push({ array: out, copy });
     }
   };
 
@@ -170,11 +183,12 @@ export class ReplayTrace extends Trace implements BufferObserver {
 
   /** Why a replay of this recording would not compute what f computes, or null. */
   check(): string | null {
+    if (this.mutated) return mutatedWhy;
     for (const { array, copy } of this.captured) {
       const data = array instanceof NDArray ? array.data : array;
       for (let i = 0; i < copy.length; i++) {
         if (!Object.is(data[i], copy[i])) {
-          return 'f wrote into a plain array that it also computed with; such a function is never replayed';
+          return mutatedWhy;
         }
       }
     }
@@ -214,7 +228,11 @@ export class ReplayTrace extends Trace implements BufferObserver {
       return v;
     }
     const have = this.known.get(a);
-    if (have !== undefined) return have;
+    if (have !== undefined) {
+      if (sameData(a, have.copy)) return have.v;
+      // f wrote into it since an op read it: this op reads what it holds now (and f is not replayed).
+      this.mutated = true;
+    }
     const shape = shapeOf(a);
     const copy = a instanceof NDArray ? a.data.slice() : a.slice();
     const v = this.program.input(shape);
@@ -225,7 +243,7 @@ export class ReplayTrace extends Trace implements BufferObserver {
     this.captured.push({ array: a, copy });
     this.values[v] = a instanceof NDArray ? new NDArray(copy, a.shape) : copy;
     this.fromData[v] = 1;
-    this.known.set(a, v);
+    this.known.set(a, { v, copy });
     return v;
   }
 }
