@@ -180,8 +180,9 @@ export class Preparation {
    */
   match(x: unknown, contexts: readonly unknown[]): Value[] | null {
     const leaves = this.matched;
-    leaves.length = 0;
-    if (!matchLeaves(x, this.xDef, leaves)) return null;
+    const n = matchLeaves(x, this.xDef, leaves);
+    if (n < 0) return null;
+    if (leaves.length !== n) leaves.length = n;
     const prepared = this.contexts;
     if (contexts.length !== prepared.length) return null;
     for (let i = 0; i < contexts.length; i++) {
@@ -308,6 +309,7 @@ export function resultLeaf(v: Value, def: TreeDef & { type: 'leaf' }): Value {
 
 /** A fresh result tree of structure `def`. */
 export function resultTree(def: TreeDef, leaves: readonly Value[]): any {
+  if (def.type === 'leaf') return resultLeaf(leaves[0]!, def);
   const defs = leafDefs(def);
   return unflatten(
     def,
@@ -327,11 +329,9 @@ export function resultMatrix(v: Value): any {
  * number leaves replaced in their container). Nothing is written unless everything fits.
  */
 export function writeInto(out: unknown, def: TreeDef, leaves: readonly Value[], name = 'out'): void {
-  if (!matchLeaves(out, def, scratchLeaves)) {
-    scratchLeaves.length = 0;
-    flattenLike(out, def, name, 'the result');
-  }
-  scratchLeaves.length = 0;
+  if (matchLeaves(out, def, scratchLeaves) < 0) flattenLike(out, def, name, 'the result');
+  // The scratch list keeps its length (shrinking it would free its memory); its entries are dropped.
+  scratchLeaves.fill(0);
   for (const l of leaves) {
     if (l instanceof Tracer) throw new TracedValueError(`a traced result was written into ${name}`);
   }

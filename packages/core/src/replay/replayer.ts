@@ -95,9 +95,9 @@ interface Runner {
   output(i: number): Plain;
 }
 
-function results(n: number): Pick<Plan, 'ys' | 'd' | 'result'> {
+function results(n: number, nd: number): Pick<Plan, 'ys' | 'd' | 'result'> {
   const ys = new Array<Value>(n).fill(0);
-  const d: Value[] = [];
+  const d = new Array<Value>(nd).fill(0);
   return { ys, d, result: { ys, d } };
 }
 
@@ -230,7 +230,7 @@ export class Replayer {
   call(leaves: readonly Value[], contexts: readonly Context[]): { ys: Value[]; d: Value[] } | null {
     this.lastReplayed = false;
     if (this.disabled !== null) return null;
-    for (const l of leaves) if (l instanceof Tracer) return null;
+    for (let i = 0; i < leaves.length; i++) if (leaves[i] instanceof Tracer) return null;
     const plan = this.plan;
     if (plan !== null) {
       const r = this.replay(plan, leaves as readonly Plain[], contexts, null);
@@ -388,7 +388,10 @@ export class Replayer {
       finals,
       derivative: derivative!,
       present: this.mode === 'derivative' ? (derivative as Tangents).present.map((p) => p[0] === true) : null,
-      ...results(yVars.length),
+      ...results(
+        yVars.length,
+        this.mode === 'derivative' ? yVars.length : derivative!.program.outputs.length,
+      ),
       inputs: new Array<Plain>(trace.origins.length).fill(0),
       run,
     };
@@ -432,15 +435,13 @@ export class Replayer {
     const ys = plan.ys;
     for (let i = 0; i < ys.length; i++) ys[i] = run.value(plan.yVars[i]!);
     const d = plan.d;
-    d.length = 0;
     const present = plan.present;
     if (present === null) {
-      const outs = plan.derivative.program.outputs.length;
-      for (let i = 0; i < outs; i++) d.push(run.output(i));
+      for (let i = 0; i < d.length; i++) d[i] = run.output(i);
     } else {
       let k = 0;
       for (let i = 0; i < present.length; i++) {
-        d.push(present[i] ? run.output(k++) : zerosOf(run.value(plan.yVars[i]!)));
+        d[i] = present[i] ? run.output(k++) : zerosOf(run.value(plan.yVars[i]!));
       }
     }
     if (!traced) {
