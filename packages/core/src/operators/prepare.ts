@@ -265,13 +265,19 @@ export class Preparation {
     const y = this.y;
     const fn: LeafFn = (xs) => {
       journal.beginEvaluation();
-      const x = unflatten(this.xDef, xs);
+      const xDef = this.xDef;
+      const x = xDef.type === 'leaf' ? asKind(xs[0]!, xDef) : unflatten(xDef, xs);
       let out: unknown;
       if (isInPlace(f)) {
         f.f(y!, x, ...ctx);
         out = y!.read();
       } else {
         out = f(x, ...ctx);
+      }
+      // The steady state: f returned what it returned before, checked without building anything.
+      if (this.yDef !== null) {
+        const leaves: Value[] = [];
+        if (matchLeaves(out, this.yDef, leaves) >= 0) return leaves;
       }
       const flat = flatten(out, 'the output of f');
       if (this.yDef === null) this.yDef = this.yKind ?? flat.def;
