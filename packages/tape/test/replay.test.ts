@@ -10,6 +10,7 @@ import {
   cache,
   constant,
   gradient,
+  inPlace,
   jacobian,
   prepareDerivative,
   prepareGradient,
@@ -284,5 +285,19 @@ describe('replay: memory', () => {
     expect(list(out)).toEqual([2, 4, 6]);
     // Without gc exposed the check only bounds gross leaks; with it, a tight one.
     expect(after - before).toBeLessThan(gc ? 1_000_000 : 50_000_000);
+  });
+});
+
+describe('replay: an in-place function runs on the ordinary path', () => {
+  test('inPlace(replay(f), template) gives the right derivative and runs f on every call', () => {
+    let runs = 0;
+    const f = (y: ReturnType<typeof buffer>, x: m.Value) => {
+      runs++;
+      y.set(0, m.mul(x, x));
+      y.set(1, m.sin(x));
+    };
+    const p = prepareDerivative(inPlace(replay(f), 2), tape(), 0.5);
+    for (const x of [0.5, 2]) expect(list(p.derivative(x))).toEqual([2 * x, Math.cos(x)]);
+    expect(runs).toBeGreaterThanOrEqual(2);
   });
 });
