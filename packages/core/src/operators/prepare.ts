@@ -350,7 +350,12 @@ export function writeInto(out: unknown, def: TreeDef, leaves: readonly Value[], 
     const v = leaves[0] as Plain;
     const target = out instanceof NDArray ? out.data : (out as Float64Array);
     if (typeof v === 'number') target[0] = v;
-    else target.set(plainData(v));
+    else {
+      const data = plainData(v);
+      target.set(data);
+      // Copied, not kept: an engine's handed-over array is released (see ownership.ts).
+      takeOver(data);
+    }
     return;
   }
   let i = 0;
