@@ -79,6 +79,8 @@ export function checkTargets(results: readonly CaseResult[], smoke: boolean): Ta
   const enclosed = 'valueAndDerivative (enclosed)';
   const tapeBig = big && big.size >= 1e6 ? row(big, 'tape', 'prepared', enclosed) : undefined;
   const tapeSmall = row(small, 'tape', 'prepared', enclosed);
+  const scalar1e4 = find(results, 'scalar-loop', 1e4);
+  const fixed = find(results, 'fixed-cost', 3);
   const tfWasm = row(rosen, 'tfjs/wasm');
   const tfWasmRaw = row(rosen, 'tf raw/wasm', 'direct');
   const literal =
@@ -103,6 +105,22 @@ export function checkTargets(results: readonly CaseResult[], smoke: boolean): Ta
         .filter((c) => c.scenario === 'scalar-loop')
         .map((c) => `${ratio(row(c, 'tape')?.nsPerOp)} ns at ${sizeLabel(c.size)} steps`)
         .join(', '),
+    ),
+    target(
+      'scalar loop, 1e4 steps, in replay mode',
+      '≤ 5 × hand-written forward-mode code',
+      row(scalar1e4, 'forward (replay)')?.perHand,
+      5,
+      `forward (replay) ${ratio(row(scalar1e4, 'forward (replay)')?.perHand)}, tape (replay) ` +
+        `${ratio(row(scalar1e4, 'tape (replay)')?.perHand)}, tape ${ratio(row(scalar1e4, 'tape')?.perHand)}, ` +
+        `forward ${ratio(row(scalar1e4, 'forward')?.perHand)} × hand`,
+    ),
+    target(
+      'fixed cost: prepared gradientInto, n = 3, in replay mode',
+      '≤ 5 × f on plain values',
+      row(fixed, 'tape (replay)')?.perF,
+      5,
+      `tape (replay) ${ratio(row(fixed, 'tape (replay)')?.perF)} × f, tape ${ratio(row(fixed, 'tape')?.perF)} × f`,
     ),
     target(
       'tape: derivative through an enclosed 1e6-parameter network',

@@ -122,3 +122,30 @@ export function diffintVariants(row: EngineRow, calls: OperatorCalls, engines: E
     },
   ];
 }
+
+/**
+ * A prepared row of `f` marked with `replay(f)` on a float64 IR engine: later calls run the
+ * compiled program without running f (see packages/core/README.md, "Replay").
+ */
+export function replayVariant(
+  backend: string,
+  make: () => Backend,
+  operator: string,
+  prepare: (backend: Backend) => () => unknown,
+  derivative: (result: unknown) => Float64Array,
+): Variant {
+  let prepared: () => unknown = () => {
+    throw new Error('not prepared');
+  };
+  return {
+    backend: `${backend} (replay)`,
+    operator,
+    mode: 'prepared',
+    derivative,
+    tolerance: tolerance.float64,
+    init: async () => {
+      prepared = prepare(make());
+    },
+    run: () => prepared(),
+  };
+}

@@ -1,6 +1,7 @@
 import type { Scenario } from '../types.js';
 import { brusselatorScenario } from './brusselator.js';
 import { constantNetworkScenario } from './constantNetwork.js';
+import { fixedCostScenario } from './fixedCost.js';
 import { hvpScenario } from './hvp.js';
 import { mlpScenario } from './mlp.js';
 import { rosenbrockScenario } from './rosenbrock.js';
@@ -14,4 +15,5 @@ export const scenarios: readonly Scenario[] = [
   hvpScenario,
   constantNetworkScenario,
   scalarLoopScenario,
+  fixedCostScenario,
 ];

@@ -2,13 +2,14 @@
  * Scalar code: a loop of `get`/`set` on a buffer and scalar ops, the way an ODE step or a
  * recurrence is written element by element: s₀ = x, s_{i+1} = s_i + sin(w_i x), f(x) = s_K, so
  * f'(x) = 1 + Σ w_i cos(w_i x) stays of order K (no vanishing product to blur the check).
- * Reported as time per scalar op of forward + backward (the tape issue: ≤ 100 ns).
+ * Reported as time per scalar op of forward + backward (the tape issue: ≤ 100 ns). The
+ * `(replay)` rows mark f with `replay(f)`: after one recording, calls run compiled code only.
  */
-import { buffer, prepareDerivative, valueAndDerivative } from '@diffint/core';
+import { buffer, prepareDerivative, replay, valueAndDerivative } from '@diffint/core';
 import * as m from '@diffint/core/math';
 import type { Engines } from '../engines.js';
 import type { Case, Scenario } from '../types.js';
-import { diffintVariants, engineRows } from '../variants.js';
+import { diffintVariants, engineRows, replayVariant } from '../variants.js';
 
 /** f and df/dx in plain JS. */
 function byHand(steps: number, x: number): [number, number] {
@@ -48,6 +49,16 @@ function build(steps: number, engines: Engines): Case {
       engines,
     ),
   );
+  const derivative = (r: unknown) => Float64Array.of((r as [number, number])[1]);
+  const replayed = replay(f);
+  const prepareReplay = (b: import('@diffint/core').Backend) => {
+    const p = prepareDerivative(replayed, b, x);
+    return () => p.valueAndDerivative(x);
+  };
+  variants.push(replayVariant('tape', engines.tape, 'valueAndDerivative', prepareReplay, derivative));
+  if (engines.forward !== null) {
+    variants.push(replayVariant('forward', engines.forward, 'valueAndDerivative', prepareReplay, derivative));
+  }
   const tape = engines.tape();
   valueAndDerivative(f, tape, x);
   return {
@@ -67,6 +78,6 @@ function build(steps: number, engines: Engines): Case {
 export const scalarLoopScenario: Scenario = {
   name: 'scalar-loop',
   title: 'Scalar loop on a buffer, valueAndDerivative',
-  sizes: { full: [10, 100, 1e3, 1e5], smoke: [10] },
+  sizes: { full: [10, 100, 1e3, 1e4, 1e5], smoke: [10] },
   build,
 };

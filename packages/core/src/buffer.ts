@@ -74,6 +74,7 @@ export class Buffer {
     const s = this.slots?.[k];
     if (s !== undefined) return s;
     if (this.whole !== null) return m.get(m.reshape(this.whole, [this.size]), k);
+    if (bufferObserver !== null) bufferObserver.read(this, k, this.data[k]!);
     return this.data[k]!;
   }
 
@@ -84,6 +85,7 @@ export class Buffer {
     const k = maybeV === undefined ? this.index(i) : this.index(i, jOrV as number);
     const v = scalarArgument('buffer.set', maybeV === undefined ? jOrV : maybeV);
     noteWrite(this);
+    if (bufferObserver !== null) bufferObserver.write(this, k);
     if (v instanceof Tracer) {
       if (!this.packSlot(k, v)) {
         this.unpackSlot(k);
@@ -104,12 +106,27 @@ export class Buffer {
     }
   }
 
+  /**
+   * @internal Writes `values[vars[i]]` at flat index `indices[i]` for each i: what a replayed
+   * call leaves in a buffer, in one pass when the buffer holds plain values only.
+   */
+  setElements(indices: Int32Array, values: Float64Array, vars: Int32Array): void {
+    if (this.whole !== null || this.slots !== null || this.packed !== null) {
+      for (let i = 0; i < indices.length; i++) this.set(indices[i]!, values[vars[i]!]!);
+      return;
+    }
+    noteWrite(this);
+    const data = this.data;
+    for (let i = 0; i < indices.length; i++) data[indices[i]!] = values[vars[i]!]!;
+  }
+
   /** Sets every element to the scalar `v`. */
   fill(v: Value): void {
     const s = scalarArgument('buffer.fill', v);
     if (s instanceof Tracer) this.assign(m.broadcastTo(s, this.shape));
     else {
       noteWrite(this);
+      if (bufferObserver !== null) bufferObserver.write(this, -1);
       this.data.fill(s);
       this.whole = null;
       this.clearSlots();
@@ -132,6 +149,7 @@ export class Buffer {
       );
     }
     noteWrite(this);
+    if (bufferObserver !== null) bufferObserver.write(this, -1);
     this.clearSlots();
     this.clearPacked();
     if (v instanceof Tracer) {
@@ -146,6 +164,9 @@ export class Buffer {
   /** The whole contents as a value of the buffer's shape (a fresh copy when plain). */
   read(): Value {
     if (this.slots === null && this.packed === null) {
+      if (bufferObserver !== null && this.whole === null) {
+        for (let k = 0; k < this.size; k++) bufferObserver.read(this, k, this.data[k]!);
+      }
       return this.whole ?? fromData(this.data.slice(), this.shape);
     }
     const elements: Value[] = new Array(this.size);
@@ -320,6 +341,24 @@ export class Buffer {
   }
 }
 
+/**
+ * @internal Told of buffer accesses while set (a replay recording what f reads and writes):
+ * `read` of an element whose plain contents a read returns, `write` of an element (-1: all).
+ */
+export interface BufferObserver {
+  read(b: Buffer, k: number, value: number): void;
+  write(b: Buffer, k: number): void;
+}
+
+let bufferObserver: BufferObserver | null = null;
+
+/** @internal Sets the buffer observer (null: none); returns the previous one. */
+export function observeBuffers(o: BufferObserver | null): BufferObserver | null {
+  const prev = bufferObserver;
+  bufferObserver = o;
+  return prev;
+}
+
 export interface BufferSnapshot {
   readonly data: Float64Array | readonly number[];
   readonly whole: Tracer | null;
@@ -360,6 +399,17 @@ export class Journal {
     if (this.afterFirst === null) return;
     for (const [b, s] of this.before) {
       b.restore(this.afterFirst.get(b) ?? s);
+      b.settleEnded();
+    }
+  }
+
+  /** Closes the journal leaving every buffer as it was when the journal opened. */
+  rollback(): void {
+    const i = journals.lastIndexOf(this);
+    if (i >= 0) journals.splice(i, 1);
+    journalEpoch++;
+    for (const [b, s] of this.before) {
+      b.restore(s);
       b.settleEnded();
     }
   }

@@ -117,3 +117,11 @@ export function contextValues(contexts: readonly Context[], caches: readonly (Bu
 export function allocateCaches(contexts: readonly Context[]): (Buffer | null)[] {
   return contexts.map((c) => (c.kind === 'cache' ? new Buffer(c.template) : null));
 }
+
+/** The shape of the buffer a template makes, computed without making it. */
+export function templateShape(template: CacheTemplate): Shape {
+  if (typeof template === 'number') return [template];
+  if (template instanceof Float64Array) return [template.length];
+  if (template instanceof NDArray) return template.shape;
+  return template;
+}

@@ -38,6 +38,11 @@ export interface Engine {
   readonly precision: 'float64' | 'float32';
   /** How Jacobians are best built: column by column ('forward') or row by row ('reverse'). */
   readonly mode: 'forward' | 'reverse';
+  /**
+   * True when the engine computes f as an IR program transformed and compiled in float64 (tape,
+   * forward): core may then replay a function marked with `replay(f)` in its place.
+   */
+  readonly replayable?: boolean;
   /** Tangents per pushforward pass when core builds a Jacobian column by column (default 1). */
   readonly batchSize?: number;
   /** J·t for each tangent t (each a list of leaves shaped like xs). */

@@ -40,6 +40,7 @@ export {
   type ArgumentCheck,
 } from './errors.js';
 export { type InPlace, inPlace } from './operators/prepare.js';
+export { type ReplayOptions, replay } from './replay/index.js';
 export type {
   AnyFn,
   Fn,

@@ -181,3 +181,45 @@ export function flattenLike(tree: unknown, def: TreeDef, name: string, reference
 }
 
 export { shapeOf };
+
+/**
+ * Writes the leaves of `tree`, in the order of `def`, into `out` from index `at` when `tree` has
+ * exactly the structure `def` (the same containers, keys and leaf shapes), returning the index
+ * after the last; -1 otherwise (with part of `out` written). Builds nothing: what a prepared
+ * call checks its x with.
+ */
+export function matchLeaves(tree: unknown, def: TreeDef, out: Value[], at = 0): number {
+  if (def.type === 'leaf') {
+    if (typeof tree === 'number') {
+      if (def.shape.length !== 0) return -1;
+    } else if (tree instanceof Float64Array) {
+      if (def.shape.length !== 1 || def.shape[0] !== tree.length) return -1;
+    } else if (tree instanceof NDArray || tree instanceof Tracer) {
+      if (!sameShape(tree.shape, def.shape)) return -1;
+    } else return -1;
+    out[at] = tree as Value;
+    return at + 1;
+  }
+  if (typeof tree !== 'object' || tree === null || ArrayBuffer.isView(tree)) return -1;
+  const children = def.children;
+  if (def.type === 'array') {
+    if (!Array.isArray(tree) || tree.length !== children.length) return -1;
+    for (let i = 0; i < children.length && at >= 0; i++) {
+      at = i in tree ? matchLeaves(tree[i], children[i]!, out, at) : -1;
+    }
+    return at;
+  }
+  if (Array.isArray(tree)) return -1;
+  const proto = Object.getPrototypeOf(tree);
+  if (proto !== Object.prototype && proto !== null) return -1;
+  const keys = def.keys;
+  let n = 0;
+  for (const _ in tree) n++;
+  if (n !== keys.length) return -1;
+  const record = tree as Record<string, unknown>;
+  for (let i = 0; i < keys.length && at >= 0; i++) {
+    const k = keys[i]!;
+    at = Object.hasOwn(record, k) ? matchLeaves(record[k], children[i]!, out, at) : -1;
+  }
+  return at;
+}

@@ -196,8 +196,29 @@ export function bind<N extends PrimitiveName>(
       if (top === null || t.id > top.id) top = t;
     }
   }
-  if (top === null) return prim.impl(args as readonly Plain[], params);
+  if (top === null) {
+    const out = prim.impl(args as readonly Plain[], params);
+    if (plainObserver !== null) plainObserver(prim, args as readonly Plain[], params, out);
+    return out;
+  }
   return top.process(prim, args, params);
+}
+
+/** Called with every primitive applied to plain values while set (a replay recording them). */
+export type PlainObserver = (
+  prim: Primitive,
+  args: readonly Plain[],
+  params: PrimitiveParams[PrimitiveName],
+  out: Plain,
+) => void;
+
+let plainObserver: PlainObserver | null = null;
+
+/** @internal Sets the observer of plain primitive applications (null: none); returns the previous one. */
+export function observePlain(o: PlainObserver | null): PlainObserver | null {
+  const prev = plainObserver;
+  plainObserver = o;
+  return prev;
 }
 
 /**
@@ -215,7 +236,12 @@ export function bindElementwise(prim: Primitive, a: Value, b: Value | undefined)
     if (!t.active) throw new TraceEscapedError(t.engine, prim.name);
     if (top === null || t.id > top.id) top = t;
   }
-  if (top === null) return prim.impl((b === undefined ? [a] : [a, b]) as Plain[], noParams as never);
+  if (top === null) {
+    const args = (b === undefined ? [a] : [a, b]) as Plain[];
+    const out = prim.impl(args, noParams as never);
+    if (plainObserver !== null) plainObserver(prim, args, noParams as never, out);
+    return out;
+  }
   if (top.processElementwise !== undefined) {
     const out = top.processElementwise(prim, a, b);
     if (out !== null) return out;

@@ -3,6 +3,7 @@
  * the path of anything that is not a value or a plain container.
  */
 import { InvalidInputError, NDArray, flatten, sameStructure, unflatten } from '@diffint/core';
+import { matchLeaves } from '../src/pytree.js';
 import { describe, expect, test } from 'vitest';
 
 const W = NDArray.from([
@@ -163,5 +164,36 @@ describe('what is not a pytree is an InvalidInputError naming its path', () => {
 
   test('the name given to flatten starts the path', () => {
     expect(() => flatten({ a: 'x' }, 'tangents[0]')).toThrow(/tangents\[0\]\.a is a string/);
+  });
+});
+
+describe('matchLeaves: the check of a prepared call, without building a structure', () => {
+  const def = flatten({ w: W, b: [1, deep] }).def;
+  const match = (tree: unknown) => {
+    const out: unknown[] = [];
+    const n = matchLeaves(tree, def, out as never);
+    return n < 0 ? null : out.slice(0, n);
+  };
+
+  test('the same structure gives the leaves in the order of the definition (keys in any order)', () => {
+    const w = NDArray.from([
+      [0, 0],
+      [0, 1],
+    ]);
+    const d = Float64Array.of(1, 2, 3);
+    expect(match({ w, b: [5, d] })).toEqual([w, 5, d]);
+    expect(match({ b: [5, d], w })).toEqual([w, 5, d]);
+  });
+
+  test('anything flatten and sameStructure would tell apart is a mismatch', () => {
+    expect(match({ w: W, b: [1, Float64Array.of(1, 2)] })).toBeNull(); // a leaf shape
+    expect(match({ w: W, b: [1, deep], c: 1 })).toBeNull(); // an extra key
+    expect(match({ w: W, c: [1, deep] })).toBeNull(); // another key
+    expect(match({ w: W, b: [1] })).toBeNull(); // an array length
+    expect(match({ w: W, b: { 0: 1, 1: deep } })).toBeNull(); // an object for an array
+    expect(match({ w: W, b: [Float64Array.of(1), deep] })).toBeNull(); // a [1] array for a number
+    expect(match(new (class {})())).toBeNull(); // not a plain object
+    // biome-ignore lint/suspicious/noSparseArray: the case under test
+    expect(match({ w: W, b: [, deep] })).toBeNull(); // a hole
   });
 });

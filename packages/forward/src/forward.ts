@@ -225,6 +225,7 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
     name: 'forward',
     precision: 'float64',
     mode: 'forward',
+    replayable: true,
     batchSize: chunk,
     get lastPassApplications() {
       return lastPassApplications;

@@ -261,6 +261,7 @@ export function tape(options: TapeOptions = {}): TapeEngine {
     name: 'tape',
     precision: 'float64',
     mode: 'reverse',
+    replayable: true,
     get lastTapeLength() {
       return lastTapeLength;
     },

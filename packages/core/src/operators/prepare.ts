@@ -12,6 +12,8 @@ import {
   checkContexts,
   checkTemplate,
   contextValues,
+  isContext,
+  templateShape,
 } from '../context.js';
 import type { AnyBackend, Engine, LeafFn } from '../engine.js';
 import {
@@ -29,10 +31,13 @@ import {
   flatten,
   flattenLike,
   leafDefs,
+  matchLeaves,
   sameStructure,
   unflatten,
 } from '../pytree.js';
 import { takeOver } from '../ownership.js';
+import { type ReplayMode, Replayer, replayOptionsOf } from '../replay/index.js';
+import { firstOrder } from './types.js';
 import { Tracer, type Value } from '../trace.js';
 import { NDArray, type Plain, type Shape, formatShape, plainData, plainShape, sameShape } from '../values.js';
 
@@ -82,6 +87,25 @@ function checkBackend(operator: string, backend: unknown): asserts backend is An
   }
 }
 
+/** Operators that replay a function marked with `replay(f)`. */
+const replaying = new Set(['gradient', 'derivative']);
+
+function checkReplay(operator: string, backend: AnyBackend): void {
+  if (!replaying.has(operator)) {
+    throw new InvalidInputError(
+      `${operator} does not replay functions; replay(f) is accepted by gradient and derivative (and their ` +
+        'prepared forms). Pass f itself.',
+    );
+  }
+  const e = firstOrder(backend);
+  if (e.replayable !== true) {
+    throw new InvalidInputError(
+      `${operator}: replay(f) needs an engine that runs f as a compiled IR program in float64, such as tape() ` +
+        `or forward(); the ${e.name} engine runs f on every call. Pass f itself.`,
+    );
+  }
+}
+
 function enginesOf(b: AnyBackend): Engine[] {
   if (b.kind === 'matrix') return enginesOf(b.inner);
   return b.kind === 'second-order' ? [b.outer, b.inner] : [b];
@@ -96,6 +120,7 @@ export class Preparation {
   private readonly y: Buffer | null;
   private readonly yKind: TreeDef | null;
   yDef: TreeDef | null = null;
+  private readonly matched: Value[] = [];
 
   constructor(
     readonly operator: string,
@@ -114,6 +139,8 @@ export class Preparation {
       );
     }
     checkBackend(operator, backend);
+    const replayOptions = replayOptionsOf(f);
+    if (replayOptions !== null) checkReplay(operator, backend);
     this.xDef = flatten(x, 'x').def;
     checkContexts(contexts);
     this.contexts = contexts;
@@ -130,12 +157,48 @@ export class Preparation {
     }
   }
 
-  /** Checks a call's arguments against the preparation and returns the leaves of x. */
+  /**
+   * The replay of this preparation when f is marked with `replay(f)`, else null. Its `call`
+   * gives a call's result, or null for the ordinary path.
+   */
+  replayer(mode: ReplayMode): Replayer | null {
+    const options = replayOptionsOf(this.f);
+    return options === null ? null : new Replayer(this as never, mode, options);
+  }
+
+  /** Checks a call's arguments against the preparation and returns the leaves of x (own copies). */
   check(x: unknown, contexts: readonly unknown[]): Value[] {
+    const leaves = this.match(x, contexts);
+    if (leaves === null) this.mismatch(x, contexts);
+    return leaves.map(ownCopy);
+  }
+
+  /**
+   * The leaves of x (the caller's own values, not copies) when x and the contexts match the
+   * preparation, else null. Builds no structure and no string: the steady-state check. The
+   * list is the preparation's own, overwritten by the next call.
+   */
+  match(x: unknown, contexts: readonly unknown[]): Value[] | null {
+    const leaves = this.matched;
+    const n = matchLeaves(x, this.xDef, leaves);
+    if (n < 0) return null;
+    if (leaves.length !== n) leaves.length = n;
+    const prepared = this.contexts;
+    if (contexts.length !== prepared.length) return null;
+    for (let i = 0; i < contexts.length; i++) {
+      const c = contexts[i];
+      const p = prepared[i]!;
+      if (!isContext(c) || c.kind !== p.kind) return null;
+      if (c.kind === 'cache' && !sameShape(templateShape(c.template), this.caches[i]!.shape)) return null;
+    }
+    return leaves;
+  }
+
+  /** Throws the error that says which argument does not match (`match` returned null). */
+  private mismatch(x: unknown, contexts: readonly unknown[]): never {
     const checks: ArgumentCheck[] = [];
     const flat = flatten(x, 'x');
     const xOk = sameStructure(flat.def, this.xDef);
-    const leaves = xOk ? flattenLike(x, this.xDef, 'x', 'the preparation') : [];
     checks.push({
       name: 'x',
       ok: xOk,
@@ -180,7 +243,10 @@ export class Preparation {
     }
     if (!ok) throw new PreparationMismatchError(this.operator, checks);
     checkContexts(contexts);
-    return leaves.map(ownCopy);
+    // Everything matched after all (match is stricter only where flatten would throw).
+    throw new StructureMismatchError(
+      `${this.operator}: x is ${describeStructure(flat.def)} and does not match the preparation's ${describeStructure(this.xDef)}.`,
+    );
   }
 
   /**
@@ -199,13 +265,19 @@ export class Preparation {
     const y = this.y;
     const fn: LeafFn = (xs) => {
       journal.beginEvaluation();
-      const x = unflatten(this.xDef, xs);
+      const xDef = this.xDef;
+      const x = xDef.type === 'leaf' ? asKind(xs[0]!, xDef) : unflatten(xDef, xs);
       let out: unknown;
       if (isInPlace(f)) {
         f.f(y!, x, ...ctx);
         out = y!.read();
       } else {
         out = f(x, ...ctx);
+      }
+      // The steady state: f returned what it returned before, checked without building anything.
+      if (this.yDef !== null) {
+        const leaves: Value[] = [];
+        if (matchLeaves(out, this.yDef, leaves) >= 0) return leaves;
       }
       const flat = flatten(out, 'the output of f');
       if (this.yDef === null) this.yDef = this.yKind ?? flat.def;
@@ -243,6 +315,7 @@ export function resultLeaf(v: Value, def: TreeDef & { type: 'leaf' }): Value {
 
 /** A fresh result tree of structure `def`. */
 export function resultTree(def: TreeDef, leaves: readonly Value[]): any {
+  if (def.type === 'leaf') return resultLeaf(leaves[0]!, def);
   const defs = leafDefs(def);
   return unflatten(
     def,
@@ -262,42 +335,64 @@ export function resultMatrix(v: Value): any {
  * number leaves replaced in their container). Nothing is written unless everything fits.
  */
 export function writeInto(out: unknown, def: TreeDef, leaves: readonly Value[], name = 'out'): void {
-  flattenLike(out, def, name, 'the result');
+  if (matchLeaves(out, def, scratchLeaves) < 0) flattenLike(out, def, name, 'the result');
+  // The scratch list keeps its length (shrinking it would free its memory); its entries are dropped.
+  scratchLeaves.fill(0);
   for (const l of leaves) {
     if (l instanceof Tracer) throw new TracedValueError(`a traced result was written into ${name}`);
   }
-  let i = 0;
-  const walk = (o: unknown, d: TreeDef, setter: ((v: number) => void) | null, path: string): void => {
-    if (d.type === 'leaf') {
-      const v = leaves[i++] as Plain;
-      if (typeof o === 'number') {
-        if (setter === null) {
-          throw new InvalidInputError(
-            `${path} is a number, which cannot be written in place; use the operator without Into for a scalar x.`,
-          );
-        }
-        setter(typeof v === 'number' ? v : plainData(v)[0]!);
-      } else {
-        const target = o instanceof NDArray ? o.data : (o as Float64Array);
-        if (typeof v === 'number') target[0] = v;
-        else target.set(plainData(v));
-      }
-      return;
-    }
-    if (d.type === 'array') {
-      const arr = o as unknown[];
-      d.children.forEach((c, j) => walk(arr[j], c, (v) => (arr[j] = v), `${path}[${j}]`));
-      return;
-    }
-    const obj = o as Record<string, unknown>;
-    d.keys.forEach((k, j) => walk(obj[k], d.children[j]!, (v) => (obj[k] = v), `${path}.${k}`));
-  };
   if (def.type === 'leaf' && typeof out === 'number') {
     throw new InvalidInputError(
       `${name} is a number, which cannot be written in place; use the operator without Into.`,
     );
   }
-  walk(out, def, null, name);
+  if (def.type === 'leaf') {
+    const v = leaves[0] as Plain;
+    const target = out instanceof NDArray ? out.data : (out as Float64Array);
+    if (typeof v === 'number') target[0] = v;
+    else {
+      const data = plainData(v);
+      target.set(data);
+      // Copied, not kept: an engine's handed-over array is released (see ownership.ts).
+      takeOver(data);
+    }
+    return;
+  }
+  let i = 0;
+  const walk = (o: unknown, d: TreeDef): void => {
+    if (d.type === 'leaf') {
+      const v = leaves[i++] as Plain;
+      const target = o instanceof NDArray ? o.data : (o as Float64Array);
+      if (typeof v === 'number') target[0] = v;
+      else target.set(plainData(v));
+      return;
+    }
+    const children = d.children;
+    if (d.type === 'array') {
+      const arr = o as unknown[];
+      for (let j = 0; j < children.length; j++) {
+        const c = children[j]!;
+        if (c.type === 'leaf' && typeof arr[j] === 'number') arr[j] = numberOf(leaves[i++]!);
+        else walk(arr[j], c);
+      }
+      return;
+    }
+    const obj = o as Record<string, unknown>;
+    for (let j = 0; j < children.length; j++) {
+      const k = d.keys[j]!;
+      const c = children[j]!;
+      if (c.type === 'leaf' && typeof obj[k] === 'number') obj[k] = numberOf(leaves[i++]!);
+      else walk(obj[k], c);
+    }
+  };
+  walk(out, def);
+}
+
+/** Leaves `matchLeaves` writes into and `writeInto` clears: no array per call. */
+const scratchLeaves: Value[] = [];
+
+function numberOf(v: Value): number {
+  return typeof v === 'number' ? v : plainData(v as Plain)[0]!;
 }
 
 /** Writes a matrix result into an NDArray of the same shape. */
