@@ -2,9 +2,9 @@
  * Forward mode on the IR, with a batch of tangents per pass. f runs on every call; its scalar
  * ops on plain numbers are dual numbers computed at once, its other ops are recorded as a
  * program (see trace.ts). At the end the program is matched by structure against what this
- * preparation compiled before, and runs as fused generated code: the primal program, then the
- * tangent program that the primitives' JVP rules wrote, every direction of the batch in one
- * run. A recording that touched values of an outer differentiation, or whose values were read
+ * preparation compiled before, and runs as fused generated code: the primal program composed
+ * with the tangent program that the primitives' JVP rules wrote, every direction of the batch
+ * computed in the same loops as the primal values. A recording that touched values of an outer differentiation, or whose values were read
  * before the end, is interpreted instead, op by op with `bind`, so an outer trace
  * differentiates it. Symbolic zeros cost nothing: a value that does not depend on x has no
  * tangent equations at all.
