@@ -198,11 +198,83 @@ export function sumKernel(a: Plain, axis: number | null): Plain {
  * [m, k] × [k, n] → [m, n] in IEEE arithmetic: a zero of `a` skips its row of `b` only when that
  * row is finite, since 0 × ∞ and 0 × NaN are NaN.
  */
+/** True when every element is finite. */
+export function allFinite(d: Float64Array): boolean {
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return false;
+  return true;
+}
+
+/** Scratch for `finiteProduct`'s transposed copy of a factor read transposed; grown, never shrunk. */
+let transposed = new Float64Array(0);
+
+/**
+ * out = x · y for factors with every element finite, x of [m, k] (or [k, m] when `ta`), y of
+ * [k, n] (or [n, k] when `tb`). Each element is accumulated over p = 0 … k-1 in order, from +0,
+ * as the matmul kernels do, so the result is the same bit for bit: with finite factors a zero
+ * term changes no sum (a sum that starts at +0 never becomes -0), so the kernels' skipping of
+ * zeros needs no test here. Four rows of y are applied per pass over a row of the output (the
+ * element held in a register in between), and a transposed y is copied once into rows.
+ */
+export function finiteProduct(
+  out: Float64Array,
+  x: Float64Array,
+  y: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+): void {
+  if (tb) {
+    if (transposed.length < k * n) transposed = new Float64Array(k * n);
+    const t = transposed;
+    for (let j = 0; j < n; j++) {
+      const yj = j * k;
+      for (let p = 0; p < k; p++) t[p * n + j] = y[yj + p]!;
+    }
+    y = t;
+  }
+  out.fill(0, 0, m * n);
+  const k4 = k - (k % 4);
+  for (let i = 0; i < m; i++) {
+    const oi = i * n;
+    let p = 0;
+    for (; p < k4; p += 4) {
+      const a0 = ta ? x[p * m + i]! : x[i * k + p]!;
+      const a1 = ta ? x[(p + 1) * m + i]! : x[i * k + p + 1]!;
+      const a2 = ta ? x[(p + 2) * m + i]! : x[i * k + p + 2]!;
+      const a3 = ta ? x[(p + 3) * m + i]! : x[i * k + p + 3]!;
+      const y0 = p * n;
+      const y1 = y0 + n;
+      const y2 = y1 + n;
+      const y3 = y2 + n;
+      for (let j = 0; j < n; j++) {
+        let t = out[oi + j]!;
+        t += a0 * y[y0 + j]!;
+        t += a1 * y[y1 + j]!;
+        t += a2 * y[y2 + j]!;
+        t += a3 * y[y3 + j]!;
+        out[oi + j] = t;
+      }
+    }
+    for (; p < k; p++) {
+      const a = ta ? x[p * m + i]! : x[i * k + p]!;
+      const yp = p * n;
+      for (let j = 0; j < n; j++) out[oi + j]! += a * y[yp + j]!;
+    }
+  }
+}
+
 export function matmulKernel(a: Plain, b: Plain): Plain {
   const [m, k] = plainShape(a) as [number, number];
   const n = plainShape(b)[1]!;
   const x = plainData(a);
   const y = plainData(b);
+  if (allFinite(x) && allFinite(y)) {
+    const out = new Float64Array(m * n);
+    finiteProduct(out, x, y, m, k, n, false, false);
+    return fromData(out, [m, n]);
+  }
   const finiteRow = new Uint8Array(k);
   for (let p = 0; p < k; p++) {
     let finite = 1;
@@ -237,6 +309,11 @@ export function matmulNoNanKernel(a: Plain, b: Plain): Plain {
   const x = plainData(a);
   const y = plainData(b);
   const out = new Float64Array(m * n);
+  if (allFinite(x) && allFinite(y)) {
+    // With finite factors the strong zero is the IEEE product.
+    finiteProduct(out, x, y, m, k, n, false, false);
+    return fromData(out, [m, n]);
+  }
   for (let i = 0; i < m; i++) {
     const oi = i * n;
     for (let p = 0; p < k; p++) {

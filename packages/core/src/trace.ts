@@ -159,6 +159,14 @@ export abstract class Trace {
   /** The tracer that `pack` turned into `id`. */
   unpack?(id: number): Tracer;
 
+  /**
+   * Optional: a tracer of this trace standing for the constant `v` (no derivative). A program
+   * interpreted on this trace's values lifts its plain inputs with it, so that the equations that
+   * read only those are recorded by this trace (and compiled with the rest) instead of being
+   * computed one by one, as plain values, on every run.
+   */
+  lift?(v: Plain): Tracer;
+
   /** Ends the trace: its tracers become unusable and the buffers it wrote hold primal values again. */
   finish(): void {
     this.active = false;

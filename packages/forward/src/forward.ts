@@ -2,9 +2,9 @@
  * Forward mode on the IR, with a batch of tangents per pass. f runs on every call; its scalar
  * ops on plain numbers are dual numbers computed at once, its other ops are recorded as a
  * program (see trace.ts). At the end the program is matched by structure against what this
- * preparation compiled before, and runs as fused generated code: the primal program, then the
- * tangent program that the primitives' JVP rules wrote, every direction of the batch in one
- * run. A recording that touched values of an outer differentiation, or whose values were read
+ * preparation compiled before, and runs as fused generated code: the primal program composed
+ * with the tangent program that the primitives' JVP rules wrote, every direction of the batch
+ * computed in the same loops as the primal values. A recording that touched values of an outer differentiation, or whose values were read
  * before the end, is interpreted instead, op by op with `bind`, so an outer trace
  * differentiates it. Symbolic zeros cost nothing: a value that does not depend on x has no
  * tangent equations at all.
@@ -39,7 +39,11 @@ function seedOf(t: Value): Tangent {
 interface Built {
   readonly program: ir.Program;
   readonly seeded: readonly (readonly boolean[])[];
-  compiled?: { forward: ir.Compiled; tangents: ir.Tangents; run: ir.Compiled } | null;
+  /**
+   * Compiled: one program computing the outputs of f, the values buffers hold and the tangents
+   * together (fused into the same loops); null when the tangent program cannot be staged.
+   */
+  compiled?: { tangents: ir.Tangents; composed: ir.Composed; run: ir.Compiled } | null;
   plain?: ir.Tangents | null;
   /** Recordings of this structure seen so far: it is compiled on the second. */
   sightings: number;
@@ -94,26 +98,24 @@ function complete(
   if (!rec.early && !rec.foreign && !anyTracedSeed && ++built.sightings >= 2) {
     if (built.compiled === undefined) {
       built.compiled = staged(() => {
-        const t = ir.tangentProgram(forY, built.seeded, batch, true);
-        const forward = ir.compile(
-          { ...program, outputs: [...outputs, ...t.residuals] },
-          { codegen, fresh: yCount },
-        );
-        return {
-          forward,
-          tangents: t,
-          run: ir.compile(t.program, { codegen, fresh: t.program.outputs.length }),
-        };
+        // The tangent program reads primal values from the primal program's variables, so both
+        // run as one program: every fused loop computes primal and tangents in one pass.
+        const t = ir.tangentProgram(forY, built.seeded, batch, false);
+        const composed = ir.compose(program, t, outputs.slice(0, yCount), outputs.slice(yCount));
+        if (composed === null) return null;
+        const fresh = yCount + composed.outputs.length;
+        return { tangents: t, composed, run: ir.compile(composed.program, { codegen, fresh }) };
       });
     }
     const c = built.compiled;
     if (c !== null) {
-      rec.setValues([...outputs, ...c.tangents.residuals], c.forward.run(rec.inputValues as never));
-      const inputs = c.tangents.sources.map((s) =>
-        s.kind === 'seed' ? seedValue(s.index) : rec.values[s.v]!,
-      );
-      // Fresh arrays (see `fresh` above): handed over, so core returns them without a copy.
-      outs = c.run.run(inputs as never).map((t) => (typeof t === 'number' ? t : handOver(t)));
+      const inputs = rec.inputValues.slice();
+      for (const index of c.composed.seeds) inputs.push(seedValue(index));
+      const all = c.run.run(inputs as never);
+      const nt = c.composed.outputs.length;
+      rec.setValues(outputs, [...all.slice(0, yCount), ...all.slice(yCount + nt)]);
+      // Tangents are fresh arrays (see `fresh` above): handed over, so core returns them without a copy.
+      outs = all.slice(yCount, yCount + nt).map((t) => (typeof t === 'number' ? t : handOver(t as never)));
       tangents = c.tangents;
       return { yAt, tangents: spread(tangents, outs, yCount, batch), compiled: true };
     }

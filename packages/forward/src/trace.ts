@@ -8,6 +8,7 @@
 import {
   type Primitive,
   type PrimitiveName,
+  type Plain,
   type PrimitiveParams,
   type Tangent,
   Trace,
@@ -143,6 +144,13 @@ export class DualTrace extends Trace {
       if (t !== null) anyTangent = true;
     }
     return anyTangent ? new DualTracer(this, out, tangents) : out;
+  }
+
+  /** A constant recorded as a program input, so ops on it are recorded, not computed (see `Trace.lift`). */
+  override lift(v: Plain): StagedDual {
+    const shape = shapeOf(v);
+    this.seeds.push([]);
+    return new StagedDual(this, shape, this.recording.constantInput(v, shape));
   }
 
   primal(t: Tracer): Value {

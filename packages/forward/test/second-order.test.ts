@@ -7,6 +7,7 @@ import {
   gradientAndHvp,
   hessian,
   hvp,
+  prepareHvp,
   secondDerivative,
   secondOrder,
   valueGradientAndHessian,
@@ -132,6 +133,22 @@ describe('cost of a Hessian-vector product', () => {
       expect(counts[2]).toEqual(counts[0]);
       // Forward over reverse costs a small multiple of f, whatever n is.
       expect(counts[0]!.hvp).toBeLessThanOrEqual(10 * counts[0]!.plain);
+    } finally {
+      kernels.restore();
+    }
+  });
+
+  test('a prepared forward-over-tape HVP runs as compiled code: no primitive is applied to plain values one by one', () => {
+    const n = 40;
+    const x = Float64Array.from({ length: n }, (_, i) => 1 + 0.01 * i);
+    const v = Float64Array.from({ length: n }, (_, i) => Math.cos(0.7 * i));
+    const p = prepareHvp(rosenbrock, secondOrder(forward(), tape()), x, [v]);
+    for (let k = 0; k < 3; k++) p.hvp(x, [v]);
+    const kernels = kernelCalls();
+    try {
+      const [ht] = p.hvp(x, [v]);
+      expect(kernels.count()).toBe(0);
+      expectClose(ht!, matrixTimes(rosenbrockHessian(x), v), 1e-12);
     } finally {
       kernels.restore();
     }

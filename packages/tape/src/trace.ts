@@ -8,6 +8,7 @@
 import {
   type Primitive,
   type PrimitiveName,
+  type Plain,
   type PrimitiveParams,
   type ScalarRule,
   Trace,
@@ -121,6 +122,13 @@ export class TapeTrace extends Trace {
   primal(t: Tracer): Value {
     const tt = t as TapeTracer;
     return tt.slot >= 0 ? this.columns.numbers[tt.slot]! : this.recording.valueOf(tt.v);
+  }
+
+  /** A constant recorded as a program input, so ops on it are recorded, not computed (see `Trace.lift`). */
+  override lift(v: Plain): TapeTracer {
+    const shape = shapeOf(v);
+    this.inputSlots.push(-1);
+    return new TapeTracer(this, shape, -1, this.recording.constantInput(v, shape));
   }
 
   /** A scalar slot packs as its index, so a buffer can keep it without the tracer. */

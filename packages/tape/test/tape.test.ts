@@ -9,12 +9,14 @@ import {
   hessian,
   prepareDerivative,
   prepareGradient,
+  prepareHvp,
   pullback,
   valueAndGradient,
 } from '@diffint/core';
 import { finiteDiff } from '@diffint/finite-diff';
+import { primitives } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { tape } from '../src/index.js';
 
 /** Mutation runs skip the memory tests: seconds each, for every mutant they cover. */
@@ -133,6 +135,48 @@ describe('nesting', () => {
     expect(H.shape).toEqual([n, n]);
     const scale = Math.max(...ref.map(Math.abs));
     for (let k = 0; k < n * n; k++) expect(Math.abs(H.data[k]! - ref[k]!)).toBeLessThanOrEqual(1e-10 * scale);
+  });
+
+  test('a prepared reverse-over-reverse HVP runs as compiled code: no primitive is applied to plain values one by one', () => {
+    const n = 50;
+    const rosen = (x: m.Value) => {
+      const xo = m.slice(x, 0, n - 1);
+      const xn = m.slice(x, 1, n);
+      return m.sum(m.add(m.mul(100, m.square(m.sub(xn, m.square(xo)))), m.square(m.sub(1, xo))));
+    };
+    const x = Float64Array.from({ length: n }, (_, i) => 0.8 + 0.3 * Math.sin(i));
+    const v = Float64Array.from({ length: n }, (_, i) => Math.cos(0.7 * i));
+    // H·v by hand: the Hessian is tridiagonal.
+    const ref = new Float64Array(n);
+    for (let i = 0; i < n - 1; i++) {
+      const dii = 1200 * x[i]! ** 2 - 400 * x[i + 1]! + 2;
+      const off = -400 * x[i]!;
+      ref[i]! += dii * v[i]! + off * v[i + 1]!;
+      ref[i + 1]! += off * v[i]! + 200 * v[i + 1]!;
+    }
+    const grad = new Float64Array(n);
+    for (let i = 0; i < n - 1; i++) {
+      const r = x[i + 1]! - x[i]! ** 2;
+      grad[i]! += -400 * x[i]! * r - 2 * (1 - x[i]!);
+      grad[i + 1]! += 200 * r;
+    }
+    const p = prepareHvp(rosen, tape(), x, [v]);
+    for (let k = 0; k < 3; k++) p.hvp(x, [v]);
+    const spies = Object.values(primitives).map((q) =>
+      vi.spyOn(q as { impl: (...args: never[]) => unknown }, 'impl'),
+    );
+    try {
+      const [g, hvps] = p.gradientAndHvp(x, [v]);
+      expect(spies.reduce((s, spy) => s + spy.mock.calls.length, 0)).toBe(0);
+      const h = hvps[0] as Float64Array;
+      const scale = Math.max(...ref.map(Math.abs));
+      for (let k = 0; k < n; k++) expect(Math.abs(h[k]! - ref[k]!)).toBeLessThanOrEqual(1e-10 * scale);
+      const gs = Math.max(...grad.map(Math.abs));
+      for (let k = 0; k < n; k++)
+        expect(Math.abs((g as Float64Array)[k]! - grad[k]!)).toBeLessThanOrEqual(1e-12 * gs);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });
 

@@ -19,3 +19,4 @@ export {
 } from './schedule.js';
 export { InputKind, Recording } from './deferred.js';
 export { ProgramCache } from './cache.js';
+export { type Composed, compose } from './compose.js';

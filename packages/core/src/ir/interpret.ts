@@ -5,7 +5,7 @@
  * program runs under an outer differentiation.
  */
 import type { Primitive, PrimitiveName } from '../primitive.js';
-import { Tracer, type Value, bind } from '../trace.js';
+import { type Trace, Tracer, type Value, bind } from '../trace.js';
 import { type Plain, plainData } from '../values.js';
 import type { Program } from './program.js';
 
@@ -28,11 +28,28 @@ function sharesData(out: Plain, args: readonly Value[]): boolean {
   return false;
 }
 
-/** The outputs of `p` for `inputs` (one value per program input, in order). */
+/** The one trace of the traced inputs when it can lift constants (see `Trace.lift`), else null. */
+function liftingTrace(inputs: readonly Value[]): Trace | null {
+  let trace: Trace | null = null;
+  for (const a of inputs) {
+    if (!(a instanceof Tracer)) continue;
+    if (trace !== null && a.trace !== trace) return null;
+    trace = a.trace;
+  }
+  return trace?.active && trace.lift !== undefined ? trace : null;
+}
+
+/**
+ * The outputs of `p` for `inputs` (one value per program input, in order). When the traced
+ * inputs all belong to one trace that can lift constants, the plain inputs are lifted into it
+ * first: the whole program is then recorded by that trace, none of it computed here.
+ */
 export function interpret(p: Program, inputs: readonly Value[]): Value[] {
   const env = new Array<Value | undefined>(p.shapes.length);
+  const lifting = liftingTrace(inputs);
   p.inputs.forEach((v, i) => {
-    env[v] = inputs[i];
+    const a = inputs[i]!;
+    env[v] = lifting !== null && !(a instanceof Tracer) ? lifting.lift!(a) : a;
   });
   for (const [v, l] of p.literals) env[v] = l;
   for (const e of p.eqns) {

@@ -5,6 +5,7 @@
  * float64 kernel does, so results are bit for bit the same.
  */
 import type { AnyPrimitive, PrimitiveName, PrimitiveParams } from '../primitive.js';
+import { allFinite, finiteProduct } from '../kernels.js';
 import type { Shape } from '../values.js';
 import type { Raw } from './codegen.js';
 import type { Eqn, Program } from './program.js';
@@ -36,6 +37,21 @@ function product(
   tb: boolean,
   noNan: boolean,
 ): void {
+  if (allFinite(x) && allFinite(y)) {
+    if (tb && !ta && m < 4) {
+      // A few rows against rows of y, both read contiguously: plain dot products, in order.
+      for (let i = 0; i < m; i++) {
+        const xi = i * k;
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          const yj = j * k;
+          for (let p = 0; p < k; p++) s += x[xi + p]! * y[yj + p]!;
+          out[i * n + j] = s;
+        }
+      }
+    } else finiteProduct(out, x, y, m, k, n, ta, tb);
+    return;
+  }
   const yAt = tb ? (p: number, j: number) => y[j * k + p]! : (p: number, j: number) => y[p * n + j]!;
   const finiteRow = new Uint8Array(k);
   if (!noNan) {
@@ -51,20 +67,6 @@ function product(
     }
   }
   out.fill(0);
-  if (tb && !ta && allFinite(x) && allFinite(y)) {
-    // Rows of x against rows of y, both read contiguously. With every factor finite, skipping a
-    // zero term changes no sum (a sum that starts at +0 gains nothing from ±0), so no test is needed.
-    for (let i = 0; i < m; i++) {
-      const xi = i * k;
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        const yj = j * k;
-        for (let p = 0; p < k; p++) s += x[xi + p]! * y[yj + p]!;
-        out[i * n + j] = s;
-      }
-    }
-    return;
-  }
   if (tb) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
@@ -96,11 +98,6 @@ function product(
       } else for (let j = 0; j < n; j++) out[oi + j]! += xip * y[yp + j]!;
     }
   }
-}
-
-function allFinite(d: Float64Array): boolean {
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return false;
-  return true;
 }
 
 export interface ProductParams {

@@ -5,7 +5,7 @@
 import type { AnyBackend, Backend, BatchResult, Engine, LeafFn, PrepKey } from '../engine.js';
 import { NonScalarOutputError, UnsupportedOperatorError } from '../errors.js';
 import * as m from '../math/ops.js';
-import { type Value, primalSince, shapeOf, traceMark } from '../trace.js';
+import { type Value, shapeOf } from '../trace.js';
 import { type Shape, sizeOf } from '../values.js';
 
 /** All leaves as one flat vector. */
@@ -211,25 +211,16 @@ function innerKey(key: PrepKey): PrepKey {
 }
 
 /**
- * x ↦ ∇f(x) by the inner engine, as a function the outer engine differentiates. It remembers
- * the primal value and gradient of its first evaluation, which is at the point itself.
+ * x ↦ ∇f(x) by the inner engine, as a function the outer engine differentiates. Nothing reads a
+ * primal of the outer engine's values while it traces (that would make it compute early, op by op,
+ * instead of running its recording as compiled code): f's value and gradient at the point are
+ * taken afterwards by `valueAndGradientAt`, from the inner engine alone.
  */
-function innerGradient(inner: Engine, f: LeafFn, operator: string) {
-  const key = {};
-  // The outer engine's trace comes after this mark; the caller's own traces (an operator nested
-  // in an outer differentiation) come before it, and the value and gradient stay traced by them.
-  const mark = traceMark();
-  const first = { y: Number.NaN as Value, gradient: [] as readonly Value[], seen: false };
-  const grad: LeafFn = (x) => {
-    const r = gradientValues(inner, f, x, key, operator);
-    if (!first.seen) {
-      first.seen = true;
-      first.y = primalSince(r.y, mark);
-      first.gradient = r.gradient.map((g) => primalSince(g, mark));
-    }
-    return r.gradient;
-  };
-  return { grad, first };
+function innerGradient(inner: Engine, f: LeafFn, operator: string, key: PrepKey) {
+  const traceKey = {};
+  const grad: LeafFn = (x) => gradientValues(inner, f, x, traceKey, operator).gradient;
+  const valueAndGradientAt = (xs: readonly Value[]) => gradientValues(inner, f, xs, innerKey(key), operator);
+  return { grad, valueAndGradientAt };
 }
 
 /**
@@ -257,12 +248,12 @@ export function hvpValues(
     const n = r.ys.length - 1;
     return { y: r.ys[n]!, gradient: r.ys.slice(0, n), results: r.results.map((t) => t.slice(0, n)) };
   }
-  const { grad, first } = innerGradient(inner, f, 'hvp');
+  const { grad, valueAndGradientAt } = innerGradient(inner, f, 'hvp', key);
   const results = tangents.map((t) => {
     const tv = flatVector(t);
     return gradientValues(outer, (x) => [m.sum(m.mulNoNan(flatVector(grad(x)), tv))], xs, key).gradient;
   });
-  if (!first.seen) grad(xs);
+  const first = valueAndGradientAt(xs);
   return { y: first.y, gradient: first.gradient, results };
 }
 
@@ -275,7 +266,20 @@ export function hessianValues(backend: Backend, f: LeafFn, xs: readonly Value[],
     const rows = r.results.map(flatVector);
     return { y: r.y, gradient: r.gradient, hessian: rows.length === 0 ? m.zeros([0, 0]) : m.stack(rows) };
   }
-  const { grad, first } = innerGradient(inner, f, 'hessian');
+  const byColumns = !outer.jacobian && outer.pushforward !== undefined && outer.mode !== 'reverse';
+  if (byColumns) {
+    // As in hvpValues: f's value is one more output of the inner gradient (one more row of the
+    // Jacobian, free by columns), so nothing reads a primal while the outer engine traces.
+    const withValue: LeafFn = (x) => {
+      const r = gradientValues(inner, f, x, innerKey(key), 'hessian');
+      return [...r.gradient, r.y];
+    };
+    const { ys, jacobian } = jacobianValues(outer, withValue, xs, key);
+    const n = ys.length - 1;
+    return { y: ys[n]!, gradient: ys.slice(0, n), hessian: m.slice(jacobian, 0, totalSize(xs)) };
+  }
+  const { grad, valueAndGradientAt } = innerGradient(inner, f, 'hessian', key);
   const { jacobian } = jacobianValues(outer, grad, xs, key);
+  const first = valueAndGradientAt(xs);
   return { y: first.y, gradient: first.gradient, hessian: jacobian };
 }

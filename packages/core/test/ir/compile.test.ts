@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { StagingTrace, backwardProgram, compile, interpret } from '../../src/ir/index.js';
+import {
+  StagingTrace,
+  backwardProgram,
+  compile,
+  compose,
+  interpret,
+  tangentProgram,
+} from '../../src/ir/index.js';
 import * as m from '../../src/math/ops.js';
 import { type Value, withTrace } from '../../src/trace.js';
 import { NDArray, type Plain, type Shape } from '../../src/values.js';
@@ -92,5 +99,49 @@ describe('compiled programs compute what the kernels compute', () => {
       expect(data(compile(p).run([A, B])[0]!)).toEqual(data(f(A, B)));
       expect(data(compile(p).run([B, A])[0]!)).toEqual(data(f(B, A)));
     }
+  });
+});
+
+describe('a program composed with its tangent program', () => {
+  it('computes the primal outputs and the tangents in one run, as the two programs do separately', () => {
+    const f = (x: Value) => m.add(m.mul(m.sin(x), m.square(x)), m.sum(m.exp(m.neg(x))));
+    const x = Float64Array.from({ length: 7 }, (_, i) => 0.3 * i - 1);
+    const dx = Float64Array.from({ length: 7 }, (_, i) => Math.cos(i));
+    const p = stage(f, [[7]]);
+    const t = tangentProgram(p, [[true]], 1, false);
+    const c = compose(p, t, p.outputs, []);
+    expect(c).not.toBeNull();
+    expect(c!.seeds).toEqual([0]);
+    const run = compile(c!.program, { fresh: 2 });
+    expect(run.generated).toBe(true);
+    const [y, dy] = run.run([x, dx]);
+    // Reference: the analytic tangent, d/dx [sin x · x² + Σ e^{-x}] · dx.
+    let s = 0;
+    for (let i = 0; i < 7; i++) s += Math.exp(-x[i]!);
+    let ds = 0;
+    for (let i = 0; i < 7; i++) ds -= Math.exp(-x[i]!) * dx[i]!;
+    for (let i = 0; i < 7; i++) {
+      const xi = x[i]!;
+      expect(data(y!)[i]).toBeCloseTo(Math.sin(xi) * xi * xi + s, 13);
+      expect(data(dy!)[i]).toBeCloseTo((Math.cos(xi) * xi * xi + 2 * xi * Math.sin(xi)) * dx[i]! + ds, 13);
+    }
+    // The same numbers as the primal program and the tangent program run one after the other.
+    const primal = interpret({ ...p, outputs: [...p.outputs, ...t.residuals] }, [x]);
+    const inputs = t.sources.map((src) =>
+      src.kind === 'seed' ? dx : src.v === p.inputs[0] ? x : primal[1 + t.residuals.indexOf(src.v)]!,
+    ) as Plain[];
+    expect(data(dy!)).toEqual(data(interpret(t.program, inputs)[0]!));
+    expect(data(compile(c!.program, { codegen: false, fresh: 2 }).run([x, dx])[1]!)).toEqual(data(dy!));
+  });
+
+  it('is refused when a tangent output would be returned twice', () => {
+    const p = stage((x: Value) => m.mul(x, 2), [[3]]);
+    const t = tangentProgram(p, [[true]], 1, false);
+    expect(compose(p, t, p.outputs, [])).not.toBeNull();
+    const twice = {
+      ...t,
+      program: { ...t.program, outputs: [t.program.outputs[0]!, t.program.outputs[0]!] },
+    };
+    expect(compose(p, twice, p.outputs, [])).toBeNull();
   });
 });
