@@ -1,6 +1,6 @@
 import { replay } from '@diffint/core';
 import { tape } from '@diffint/tape';
-import { testBackend } from '../src/index.js';
+import { testBackend } from '../src/vitest.js';
 import { scenarios } from '../src/scenarios/index.js';
 import type { Scenario } from '../src/types.js';
 
