@@ -35,6 +35,7 @@ import { primitive as tanhP } from '../primitives/tanh.js';
 
 export { op as broadcastTo } from '../primitives/broadcastTo.js';
 export { op as concat } from '../primitives/concat.js';
+export { op as customCall } from '../primitives/customCall.js';
 export { op as matmul } from '../primitives/matmul.js';
 export { op as matmulNoNan } from '../primitives/matmulNoNan.js';
 export { op as pad } from '../primitives/pad.js';

@@ -12,6 +12,7 @@ import { primitive as add } from './add.js';
 import { primitive as broadcastTo } from './broadcastTo.js';
 import { primitive as concat } from './concat.js';
 import { primitive as cos } from './cos.js';
+import { primitive as customCall } from './customCall.js';
 import { primitive as div } from './div.js';
 import { primitive as equal } from './equal.js';
 import { primitive as exp } from './exp.js';
@@ -44,6 +45,7 @@ import { primitive as tan } from './tan.js';
 import { primitive as tanh } from './tanh.js';
 import { primitive as transpose } from './transpose.js';
 import { primitive as where } from './where.js';
+import type { CustomCallParams } from './customCall.js';
 import type { Padding } from './pad.js';
 import type { Rows } from './take.js';
 import type { Range } from './slice.js';
@@ -59,6 +61,7 @@ export interface PrimitiveParams {
   broadcastTo: { readonly shape: Shape };
   concat: NoParams;
   cos: NoParams;
+  customCall: CustomCallParams;
   div: NoParams;
   equal: NoParams;
   exp: NoParams;
@@ -100,6 +103,7 @@ export const primitives: { readonly [N in PrimitiveName]: Primitive<N> } = {
   broadcastTo,
   concat,
   cos,
+  customCall,
   div,
   equal,
   exp,
