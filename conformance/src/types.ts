@@ -10,6 +10,7 @@ export const families = [
   'kinks',
   'contract',
   'sparse',
+  'custom',
 ] as const;
 export type Family = (typeof families)[number];
 

@@ -2,6 +2,7 @@ import type { Family, Scenario } from '../types.js';
 import { closureCacheScenarios } from './closure-cache.js';
 import { constantScenarios } from './constant.js';
 import { contractScenarios } from './contract.js';
+import { customScenarios } from './custom.js';
 import { kinksScenarios } from './kinks.js';
 import { paramStructScenarios } from './param-struct.js';
 import { secondOrderScenarios } from './second-order.js';
@@ -12,6 +13,7 @@ export {
   closureCacheScenarios,
   constantScenarios,
   contractScenarios,
+  customScenarios,
   kinksScenarios,
   paramStructScenarios,
   secondOrderScenarios,
@@ -41,6 +43,7 @@ export const scenariosByFamily: { readonly [F in Family]: readonly Scenario[] } 
   kinks: kinksScenarios,
   contract: contractScenarios,
   sparse: sparseFamilyScenarios,
+  custom: customScenarios,
 };
 
 /** Every scenario of the suite, family by family. */

@@ -404,7 +404,7 @@ export interface CustomRules<A extends readonly Value[]> {
  *
  * ```ts
  * // log(1 + eˣ) with a derivative that stays finite for large x
- * const softplus = customRule((x: m.Value) => m.log(m.add(1, m.exp(x))), {
+ * const softplus: (x: m.Value) => m.Value = customRule((x: m.Value) => m.log(m.add(1, m.exp(x))), {
  *   jvp: ([x], [t]) => [softplus(x), m.mul(t, m.sigmoid(x))],
  *   vjp: ([x], ct) => [m.mul(ct, m.sigmoid(x))],
  * });

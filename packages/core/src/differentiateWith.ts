@@ -6,7 +6,7 @@
  */
 import { Buffer } from './buffer.js';
 import { type Cache, type Context, constant, isContext } from './context.js';
-import { RuleCall, type ShapeRule } from './custom.js';
+import { RuleCall, type ShapeRule, freshCopy } from './custom.js';
 import { describeValue } from './describe.js';
 import type { Backend } from './engine.js';
 import { InvalidInputError, TracedValueError, isDiffError } from './errors.js';
@@ -15,7 +15,7 @@ import * as m from './math/ops.js';
 import { pullback } from './operators/pullback.js';
 import { pushforward } from './operators/pushforward.js';
 import { Tracer, type Value, shapeOf } from './trace.js';
-import { sizeOf } from './values.js';
+import { isPlain, sizeOf } from './values.js';
 
 /** How one context reaches f: a constant (its value is an argument of the call) or a cache. */
 type Slot = { readonly kind: 'constant' } | Cache;
@@ -102,7 +102,14 @@ class BlackBox {
   #asOperand(slots: readonly Slot[]) {
     return (xs: readonly Value[], ...contextValues: unknown[]) => {
       try {
-        return this.fn(xs, contextValues, slots);
+        // Fresh plain arrays in and out: a backend may reuse its work arrays for other points, and
+        // f may return a scratch array that its next evaluation overwrites.
+        const y = this.fn(
+          xs.map((x) => (x instanceof Tracer ? x : freshCopy(x))),
+          contextValues,
+          slots,
+        );
+        return y instanceof Tracer || !isPlain(y) ? y : freshCopy(y);
       } catch (e) {
         // An AD backend runs f on its traced values: plain-JS code fails on them.
         if (!xs.some((x) => x instanceof Tracer) || (isDiffError(e) && !(e instanceof TracedValueError)))

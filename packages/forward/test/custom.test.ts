@@ -28,7 +28,7 @@ import { expectClose, matrix } from './helpers.js';
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** log(1 + eˣ), whose naive derivative eˣ / (1 + eˣ) is ∞/∞ = NaN for large x; the rule's is σ(x). */
-const softplus = customRule((x: m.Value) => m.log(m.add(1, m.exp(x))), {
+const softplus: (x: m.Value) => m.Value = customRule((x: m.Value) => m.log(m.add(1, m.exp(x))), {
   name: 'softplus',
   jvp: ([x], [t]) => [softplus(x), m.mul(t, m.sigmoid(x))],
   vjp: ([x], ct) => [m.mul(ct, m.sigmoid(x))],

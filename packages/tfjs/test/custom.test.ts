@@ -31,7 +31,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel
   }
 }
 
-const softplus = customRule((x: m.Value) => m.log(m.add(1, m.exp(x))), {
+const softplus: (x: m.Value) => m.Value = customRule((x: m.Value) => m.log(m.add(1, m.exp(x))), {
   name: 'softplus',
   jvp: ([x], [t]) => [softplus(x), m.mul(t, m.sigmoid(x))],
   vjp: ([x], ct) => [m.mul(ct, m.sigmoid(x))],
