@@ -62,9 +62,7 @@ const centralDifferences: Engine = {
       ys,
       results: tangents.map((t) => {
         const [p1, m1, p2, m2] = [at(h, t), at(-h, t), at(2 * h, t), at(-2 * h, t)];
-        return p1.map((p, i) =>
-          m.div(m.sub(m.mul(8, m.sub(p, m1[i]!)), m.sub(p2[i]!, m2[i]!)), 12 * h),
-        );
+        return p1.map((p, i) => m.div(m.sub(m.mul(8, m.sub(p, m1[i]!)), m.sub(p2[i]!, m2[i]!)), 12 * h));
       }),
     };
   },
@@ -74,7 +72,7 @@ const centralDifferences: Engine = {
 const scratch = new Float64Array(4);
 const eulerStep = differentiateWith((u: Float64Array) => {
   const n = u.length;
-  for (let i = 0; i < n; i++) scratch[i] = u[i]! + 0.1 * (-Math.pow(u[i]!, 3) + 0.5 * u[(i + n - 1) % n]!);
+  for (let i = 0; i < n; i++) scratch[i] = u[i]! + 0.1 * (-(u[i]! ** 3) + 0.5 * u[(i + n - 1) % n]!);
   return scratch;
 }, centralDifferences);
 const u = v(0.5, -1, 0.8, 0.2);
@@ -95,7 +93,12 @@ const wrongShape = customRule((x: m.Value) => m.sum(m.square(x)), {
 
 const bases: Scenario[] = [
   ...scenariosFrom(
-    { name: 'softplus-rule', family, tags: ['custom', 'second-order'], f: (x: m.Value) => m.sum(m.mul(softplus(x), x)) },
+    {
+      name: 'softplus-rule',
+      family,
+      tags: ['custom', 'second-order'],
+      f: (x: m.Value) => m.sum(m.mul(softplus(x), x)),
+    },
     softplusTimesX,
     ['gradient', 'jacobian', 'pushforward', 'pullback', 'hessian', 'hvp'],
   ),
@@ -144,4 +147,3 @@ export const customScenarios: Scenario[] = [
     ['gradient'],
   ),
 ];
-
