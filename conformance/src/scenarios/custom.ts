@@ -113,11 +113,6 @@ const bases: Scenario[] = [
     ['jacobian', 'pushforward', 'pullback'],
   ),
   ...scenariosFrom(
-    { name: 'black-box-ode-step', family, tags: ['custom', 'black-box'], f: (u: m.Value) => eulerStep(u) },
-    { x: u, value: y, jacobian: stepJacobian },
-    ['jacobian', 'pushforward', 'pullback'],
-  ),
-  ...scenariosFrom(
     {
       name: 'black-box-loss',
       family,
@@ -133,8 +128,19 @@ const bases: Scenario[] = [
   ),
 ];
 
+/**
+ * The step's whole Jacobian under an outer differentiation (the nested form) differentiates the
+ * black box's rules by differences again, one level per nesting: left to the scalar loss above.
+ */
+const stepBases: Scenario[] = scenariosFrom(
+  { name: 'black-box-ode-step', family, tags: ['custom', 'black-box'], f: (u: m.Value) => eulerStep(u) },
+  { x: u, value: y, jacobian: stepJacobian },
+  ['jacobian', 'pushforward', 'pullback'],
+);
+
 export const customScenarios: Scenario[] = [
   ...withVariants(bases),
+  ...withVariants(stepBases, ['through-buffer', 'through-cache', 'with-constant', 'in-place']),
   ...scenariosFrom(
     {
       name: 'wrong-shape-rule',
