@@ -11,6 +11,7 @@ export const families = [
   'contract',
   'sparse',
   'ops',
+  'custom',
 ] as const;
 /** One family of scenarios: a row group of the matrix. */
 export type Family = (typeof families)[number];

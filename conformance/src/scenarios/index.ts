@@ -2,6 +2,7 @@ import type { Family, Scenario } from '../types.js';
 import { closureCacheScenarios } from './closure-cache.js';
 import { constantScenarios } from './constant.js';
 import { contractScenarios } from './contract.js';
+import { customScenarios } from './custom.js';
 import { kinksScenarios } from './kinks.js';
 import { opsScenarios } from './ops.js';
 import { paramStructScenarios } from './param-struct.js';
@@ -13,6 +14,7 @@ export {
   closureCacheScenarios,
   constantScenarios,
   contractScenarios,
+  customScenarios,
   kinksScenarios,
   opsScenarios,
   paramStructScenarios,
@@ -53,6 +55,7 @@ export const scenariosByFamily: { readonly [F in Family]: readonly Scenario[] } 
   contract: contractScenarios,
   sparse: sparseFamilyScenarios,
   ops: opsScenarios,
+  custom: customScenarios,
 };
 
 /** Every scenario of the suite, family by family. */

@@ -154,6 +154,7 @@ export type { NoParams } from './registry/define.js';
 export type { Padding } from './primitives/pad.js';
 export type { Range } from './primitives/slice.js';
 export type { CumAxis } from './primitives/cumsum.js';
+export type { CustomCall, CustomCallParams } from './primitives/customCall.js';
 export type { Axis } from './primitives/sum.js';
 export type { Rows } from './primitives/take.js';
 export { NestingError, UnsupportedOperatorError } from './errors.js';

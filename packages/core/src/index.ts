@@ -53,6 +53,14 @@ export type {
   Widen,
 } from './operators/types.js';
 export { secondOrder } from './operators/secondOrder.js';
+export {
+  type CustomRules,
+  type JvpRule,
+  type ShapeRule,
+  type VjpRule,
+  customRule,
+} from './custom.js';
+export { type DifferentiateWithOptions, differentiateWith } from './differentiateWith.js';
 export * from './operators/derivative.js';
 export * from './operators/gradient.js';
 export * from './operators/jacobian.js';

@@ -6,8 +6,11 @@
  * as it has an input domain below. A failure prints the shrunk counterexample and the seed to
  * replay it with (`fc.assert(…, { seed, path })`).
  */
-import type { Plain, Shape } from '@diffint/core';
+import { type Plain, type Shape, customRule } from '@diffint/core';
 import {
+  Trace,
+  Tracer,
+  type Value,
   type Primitive,
   type PrimitiveName,
   type PrimitiveParams,
@@ -18,6 +21,7 @@ import {
   plainShape,
   primitives,
 } from '@diffint/core/engine';
+import * as m from '@diffint/core/math';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
@@ -162,6 +166,40 @@ const axisLayout = (whole: boolean): fc.Arbitrary<Layout> =>
 /** Up to four row indices of an axis of length n, repeats allowed (they accumulate in scatterAdd). */
 const rowIndices = (n: number) => fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 4 });
 
+/** A trace that only keeps the parameters of the last primitive bound on it. */
+class Capture extends Trace {
+  readonly engine = 'capture';
+  params: object = none;
+  process(_p: unknown, _args: readonly Value[], params: object): Value {
+    this.params = params;
+    return 0;
+  }
+  primal(): Value {
+    return 0;
+  }
+}
+class Captured extends Tracer {
+  readonly shape: Shape = [];
+  constructor(readonly trace: Capture) {
+    super();
+  }
+}
+
+/** a·sin(b) with rules of its own; its call object, as the customCall primitive receives it. */
+const aSinB = customRule((a: Value, b: Value) => m.mul(a, m.sin(b)), {
+  name: 'aSinB',
+  jvp: ([a, b], [ta, tb]) => [m.mul(a, m.sin(b)), m.add(m.mul(ta, m.sin(b)), m.mul(m.mul(a, m.cos(b)), tb))],
+  vjp: ([a, b], ct) => [
+    m.sumTo(m.mul(ct, m.sin(b)), m.shape(a)),
+    m.sumTo(m.mul(ct, m.mul(a, m.cos(b))), m.shape(b)),
+  ],
+  shape: (sa, sb) => m.shape(m.add(m.zeros(sa), m.zeros(sb))),
+});
+const capture = new Capture();
+aSinB(new Captured(capture), 1);
+capture.finish();
+const aSinBCall = (capture.params as { call: unknown }).call;
+
 /** The input domain of every primitive: the table of primitives must have no entry missing here. */
 const domains: { readonly [N in PrimitiveName]: Domain } = {
   abs: unary('abs', awayFromZero),
@@ -206,6 +244,21 @@ const domains: { readonly [N in PrimitiveName]: Domain } = {
     ),
   },
   cos: unary('cos', anywhere),
+  customCall: {
+    cases: casesOn(
+      'customCall',
+      broadcastLayout(2).map(({ shapes }) => ({
+        shapes,
+        params: {
+          call: aSinBCall,
+          shape: m.shape(m.add(m.zeros(shapes[0]!), m.zeros(shapes[1]!))),
+          active: 2,
+          extra: [],
+        },
+      })),
+      [anywhere],
+    ),
+  },
   div: binary('div', anywhere, awayFromZero),
   equal: comparison('equal', lowBand, highBand),
   exp: unary('exp', anywhere),

@@ -89,6 +89,25 @@ const moved = <N extends PrimitiveName>(
   map: (arg: Shape, params: PrimitiveParams[N], out: Shape) => Int32Array | null,
 ) => structural<N>(([a], params, out, ctx) => gather(a!, map(a!.shape, params, out), sizeOfShape(out), ctx));
 
+/**
+ * A custom call (`customRule`, `differentiateWith`) seen as a black box: every output element
+ * depends on every element of its primals, nonlinearly (every pair interacts). The detection
+ * trace first traces through f where f is portable math, which gives the exact pattern; this is
+ * what is left for a black box.
+ */
+const customCallSets = structural<'customCall'>((args, { active }, out, ctx) => {
+  const primals = args.slice(0, active);
+  const all = unionMany(primals.map((a) => unionMany(a.g ?? [])));
+  const size = sizeOfShape(out);
+  const g = new Array<IndexSet>(size).fill(all);
+  if (!ctx.second) return { g, h: null };
+  const pairs = unionPairs(
+    unionManyPairs(primals.map((a) => unionManyPairs(a.h ?? []))),
+    selfPairs(all, ctx.n),
+  );
+  return { g, h: new Array<PairSet>(size).fill(pairs) };
+});
+
 /** The sparsity rule of each primitive, by name (a missing one is refused at detection). */
 export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } = {
   abs: piecewiseLinear,
@@ -195,6 +214,7 @@ export const sparsityRules: { readonly [N in PrimitiveName]?: SparsityRule<N> } 
     }
     return g;
   }),
+  customCall: customCallSets,
   concat: structural((parts, _p, out, ctx) => {
     const g: IndexSet[] = [];
     const h: PairSet[] | null = ctx.second ? [] : null;

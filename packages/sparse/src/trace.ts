@@ -3,7 +3,7 @@
  * element, the set of inputs it depends on and (for Hessians) the pairs of inputs that interact
  * in it. No numbers are computed, so the pattern holds for every x.
  */
-import { type Shape, UnsupportedOperatorError } from '@diffint/core';
+import { type Shape, UnsupportedOperatorError, isDiffError } from '@diffint/core';
 import {
   type Plain,
   type Primitive,
@@ -13,6 +13,7 @@ import {
   Tracer,
   type Value,
   fromData,
+  sameShape,
   shapeOf,
 } from '@diffint/core/engine';
 import { type Operand, type RuleContext, sizeOfShape } from './operand.js';
@@ -58,6 +59,10 @@ export class SparsityTrace extends Trace {
     args: readonly Value[],
     params: PrimitiveParams[N],
   ): Value {
+    if (prim.name === 'customCall') {
+      const traced = this.throughBody(args, params as PrimitiveParams['customCall']);
+      if (traced !== null) return traced;
+    }
     const rule = sparsityRules[prim.name] as (typeof sparsityRules)[N];
     if (rule === undefined) {
       throw new UnsupportedOperatorError(
@@ -75,6 +80,22 @@ export class SparsityTrace extends Trace {
           ? applyBinary(rule, ops[0]!, ops[1]!, shape, this.ctx)
           : rule.apply(ops, params, shape, this.ctx);
     return new SparsityTracer(this, shape, sets.g, sets.h);
+  }
+
+  /**
+   * A custom call traced through its f, where f is portable math that detection can run (the
+   * exact pattern); null for a black box, which the conservative rule of the table then covers.
+   */
+  private throughBody(args: readonly Value[], params: PrimitiveParams['customCall']): Value | null {
+    let y: Value | null;
+    try {
+      y = params.call.body(args, params);
+    } catch (e) {
+      if (isDiffError(e)) return null;
+      throw e;
+    }
+    if (y === null || !sameShape(shapeOf(y), params.shape)) return null;
+    return y instanceof Tracer && !(y instanceof SparsityTracer && y.trace === this) ? null : y;
   }
 
   /**

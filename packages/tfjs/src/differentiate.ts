@@ -5,6 +5,7 @@
 import { type LeafFn, type Value, handOver, isTracer } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
 import * as tf from '@tensorflow/tfjs';
+import { takeRuleFailure } from './custom-call.js';
 import { TfTrace } from './trace.js';
 
 export interface Gradients {
@@ -36,7 +37,9 @@ export function gradientsOf(fn: () => tf.Tensor, xs: readonly tf.Tensor[]): Grad
     undefined,
     true,
   );
+  const late = takeRuleFailure();
   if (failure !== null) throw (failure as { readonly error: unknown }).error;
+  if (late !== null) throw late.error;
   return r;
 }
 

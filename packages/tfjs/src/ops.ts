@@ -4,6 +4,7 @@
  */
 import type { PrimitiveName, PrimitiveParams } from '@diffint/core/engine';
 import * as tf from '@tensorflow/tfjs';
+import { customCall } from './custom-call.js';
 import * as custom from './custom.js';
 
 type Tensor = tf.Tensor;
@@ -40,6 +41,7 @@ export const tfOps: TfOpTable = {
   broadcastTo: ([x], { shape }) => tf.broadcastTo(x!, [...shape]),
   concat: (parts) => tf.concat([...parts], 0),
   cos: ([x]) => tf.cos(x!),
+  customCall: (args, params) => customCall(args, params),
   div: ([a, b]) => tf.div(a!, b!),
   equal: ([a, b]) => custom.compare(tf.equal, a!, b!),
   exp: ([x]) => custom.exp(x!),

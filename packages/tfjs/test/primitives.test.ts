@@ -1,4 +1,4 @@
-import { NDArray, derivative, gradient, hessian, hvp, valueAndPullback } from '@diffint/core';
+import { NDArray, customRule, derivative, gradient, hessian, hvp, valueAndPullback } from '@diffint/core';
 import { type Plain, plainData, primitives } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -11,6 +11,11 @@ const seeded = (n: number, seed: number, lo = -1, hi = 1) =>
 const mat = (rows: number, cols: number, seed: number, lo = -1, hi = 1) =>
   new NDArray(seeded(rows * cols, seed, lo, hi), [rows, cols]);
 
+/** a·sin(b) with rules of its own (a jvp, transposed for reverse mode): a custom call. */
+const aSinB = customRule((a: m.Value, b: m.Value) => m.mul(a, m.sin(b)), {
+  jvp: ([a, b], [ta, tb]) => [m.mul(a, m.sin(b)), m.add(m.mul(ta, m.sin(b)), m.mul(m.mul(a, m.cos(b)), tb))],
+});
+
 /** One case per primitive: f over a list of inputs, all differentiated. */
 const cases: [string, (a: m.Value[]) => m.Value, Plain[]][] = [
   ['abs', ([x]) => m.abs(x!), [Float64Array.of(-1.3, 0.7, 2)]],
@@ -18,6 +23,7 @@ const cases: [string, (a: m.Value[]) => m.Value, Plain[]][] = [
   ['broadcastTo', ([a]) => m.broadcastTo(a!, [2, 3]), [seeded(3, 3)]],
   ['concat', ([a, b]) => m.concat([a!, b!]), [seeded(2, 4), seeded(3, 5)]],
   ['cos', ([x]) => m.cos(x!), [seeded(4, 6, -3, 3)]],
+  ['customCall', ([a, b]) => aSinB(a!, b!), [seeded(3, 30), seeded(3, 31, -2, 2)]],
   ['div', ([a, b]) => m.div(a!, b!), [mat(2, 3, 7), new NDArray(seeded(2, 8, 0.5, 2), [2, 1])]],
   // equal(b, b) is 1 and equal(a, b) is 0 however the inputs move, so differences see a zero derivative
   [

@@ -73,8 +73,12 @@ export const structural: ReadonlySet<PrimitiveName> = new Set<PrimitiveName>([
   'sum',
 ]);
 
-/** Primitives run by their float64 kernel by design (products and data movement that a loop of elements would not speed up). */
+/**
+ * Primitives run by their float64 kernel by design: products and data movement that a loop of
+ * elements would not speed up, and a custom call (f runs as it is, on plain values).
+ */
 export const kernelOnly: ReadonlySet<PrimitiveName> = new Set<PrimitiveName>([
+  'customCall',
   'matmul',
   'matmulNoNan',
   'transpose',

@@ -56,6 +56,7 @@ import { primitive as truncP } from '../primitives/trunc.js';
 export { op as broadcastTo } from '../primitives/broadcastTo.js';
 export { op as concat } from '../primitives/concat.js';
 export { op as cumsum } from '../primitives/cumsum.js';
+export { op as customCall } from '../primitives/customCall.js';
 export { op as matmul } from '../primitives/matmul.js';
 export { op as matmulNoNan } from '../primitives/matmulNoNan.js';
 export { op as max } from '../primitives/max.js';

@@ -22,6 +22,7 @@ import { primitive as concat } from './concat.js';
 import { primitive as cos } from './cos.js';
 import { primitive as cosh } from './cosh.js';
 import { primitive as cumsum } from './cumsum.js';
+import { primitive as customCall } from './customCall.js';
 import { primitive as div } from './div.js';
 import { primitive as equal } from './equal.js';
 import { primitive as erf } from './erf.js';
@@ -67,6 +68,7 @@ import { primitive as transpose } from './transpose.js';
 import { primitive as trunc } from './trunc.js';
 import { primitive as where } from './where.js';
 import type { CumAxis } from './cumsum.js';
+import type { CustomCallParams } from './customCall.js';
 import type { Axis } from './sum.js';
 import type { Padding } from './pad.js';
 import type { Rows } from './take.js';
@@ -92,6 +94,7 @@ export interface PrimitiveParams {
   cos: NoParams;
   cosh: NoParams;
   cumsum: CumAxis;
+  customCall: CustomCallParams;
   div: NoParams;
   equal: NoParams;
   erf: NoParams;
@@ -155,6 +158,7 @@ export const primitives: { readonly [N in PrimitiveName]: Primitive<N> } = {
   cos,
   cosh,
   cumsum,
+  customCall,
   div,
   equal,
   erf,

@@ -94,8 +94,25 @@ export class LinearTrace extends Trace {
    */
   transpose(out: Tangent, ct: Value, inputs: readonly (LinearTracer | null)[]): Tangent[] {
     if (out === null || !this.owns(out)) return inputs.map(() => null);
+    return this.transposeAll([out], [ct], inputs);
+  }
+
+  /**
+   * The cotangents of `inputs` for the cotangents `seeds[j]` of several outputs `outs[j]` (a null
+   * or a value not of this trace contributes nothing). Call after the trace has finished.
+   */
+  transposeAll(
+    outs: readonly Tangent[],
+    seeds: readonly Tangent[],
+    inputs: readonly (LinearTracer | null)[],
+  ): Tangent[] {
     const cts = new Array<Value | undefined>(this.count);
-    cts[out.id] = ct;
+    outs.forEach((out, j) => {
+      const seed = seeds[j];
+      if (out === null || seed == null || !this.owns(out)) return;
+      const prev = cts[out.id];
+      cts[out.id] = prev === undefined ? seed : m.add(prev, seed);
+    });
     for (let j = this.eqns.length - 1; j >= 0; j--) {
       const e = this.eqns[j]!;
       const g = cts[e.out.id];
