@@ -5,7 +5,8 @@
  * buffers, of slots and packed slots already present, across three evaluations of f and across a
  * nested operator. Every reference is an analytic derivative.
  */
-import { NDArray, TracedValueError, buffer, derivative, jacobian } from '@diffint/core';
+import { NDArray, TracedValueError, buffer, derivative, gradient, jacobian } from '@diffint/core';
+import { finiteDiff } from '@diffint/finite-diff';
 import * as m from '@diffint/core/math';
 import { tape } from '@diffint/tape';
 import { describe, expect, test } from 'vitest';
@@ -243,6 +244,19 @@ describe("the journal's snapshots", () => {
       }
     },
   );
+
+  test('afterwards the buffers hold what the evaluation at x left, not the last perturbed one', () => {
+    // Each evaluation: b₀ ← b₀ + x₁ from b₀ = 1; y = b₀·x₀. ∇y = (1 + x₁, x₀) = (8, 3) at (3, 7).
+    // x₁, perturbed last, is what b₀ remembers.
+    const b = buffer(1);
+    b.set(0, 1);
+    const f = (x: m.Value) => {
+      b.set(0, m.add(b.get(0), m.get(x, 1)));
+      return m.mul(b.get(0), m.get(x, 0));
+    };
+    expectClose(gradient(f, finiteDiff(), vec(3, 7)), vec(8, 3), 1e-6);
+    expect(b.get(0)).toBe(8);
+  });
 
   test('a nested operator inside f does not move the state each evaluation starts from', () => {
     // b₀ = 1 at the start of each evaluation; b₀ ← b₀ + y₀; d = (z ↦ z²)′(1) = 2 (a nested
