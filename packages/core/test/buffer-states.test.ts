@@ -58,7 +58,7 @@ describe('plain values and copies', () => {
   });
 });
 
-describe('slots that hold traced values (an engine that does not pack them)', () => {
+describe('slots that hold traced values (packed by the tape, kept as tracers by dual numbers)', () => {
   test('a plain write beside a traced slot keeps the traced slot', () => {
     const b = buffer(3);
     const f = (x: m.Value) => {
@@ -72,6 +72,26 @@ describe('slots that hold traced values (an engine that does not pack them)', ()
     expect(derivative(f, dual(), 1.5)).toBe(11);
     expect(b.read()).toEqual(vec(3, 4, 2.25));
   });
+
+  test.each([
+    ['tape', tape],
+    ['dual', dual],
+  ])(
+    'a slot overwritten, then a new one, then the first made plain: the new one stays (%s)',
+    (_n, engine) => {
+      const b = buffer(2);
+      const f = (x: m.Value) => {
+        b.set(0, m.mul(x, 3));
+        b.set(0, m.mul(x, 2));
+        b.set(1, m.mul(x, x));
+        b.set(0, 5);
+        return m.add(b.get(0), b.get(1));
+      };
+      // 5 + x² → 2x
+      expect(derivative(f, engine(), 1.5)).toBe(3);
+      expect(b.read()).toEqual(vec(5, 2.25));
+    },
+  );
 
   test('fill and assign replace every traced slot', () => {
     const b = buffer(3);
@@ -256,6 +276,29 @@ describe("the journal's snapshots", () => {
     };
     expectClose(gradient(f, finiteDiff(), vec(3, 7)), vec(8, 3), 1e-6);
     expect(b.get(0)).toBe(8);
+  });
+
+  test("an outer tape's packed slots, one of them its input's, are restored for each evaluation", () => {
+    // Outer tape: b₀ ← x (the input's own slot), b₁ ← 2x. Inner, by dual numbers (two
+    // evaluations), each from b = (x, 2x): b₁ ← b₁·y₀; g = (b₀·y₁, b₁) = (x·y₁, 2x·y₀).
+    // J = [[0, x], [2x, 0]], f = sum(J) = 3x, f′ = 3; afterwards b = (x, 2x) (y₀ = 1).
+    const b = buffer(2);
+    const f = (x: m.Value) => {
+      b.set(0, x);
+      b.set(1, m.mul(x, 2));
+      const g = (y: m.Value) => {
+        b.set(1, m.mul(b.get(1), m.get(y, 0)));
+        return m.stack([m.mul(b.get(0), m.get(y, 1)), b.get(1)]);
+      };
+      const engine = dual();
+      const J = jacobian(g, engine, vec(1, 2)) as m.Value;
+      expect(engine.evaluations).toBe(2);
+      return m.sum(J);
+    };
+    for (const x of [0.5, 2]) {
+      expect(derivative(f, tape(), x)).toBeCloseTo(3, 12);
+      expect(b.read()).toEqual(vec(x, 2 * x));
+    }
   });
 
   test('a nested operator inside f does not move the state each evaluation starts from', () => {
