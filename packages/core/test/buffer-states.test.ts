@@ -239,9 +239,9 @@ describe("the journal's snapshots", () => {
     'slots and packed slots of an outer differentiation are restored for each of three evaluations (outer %s)',
     (_n, outer) => {
       // Outer: b₀ ← 2x. Inner, by dual numbers one column at a time (three evaluations), each
-      // starting from b = (2x, 0): t = b₁; b₁ ← t + b₀·y₁; b₀ ← y₀; g = (b₁·y₂, y₀).
+      // starting from b = (2x, 0): t = b₁; b₁ ← t + b₀·y₁; b₀ ← b₀ + y₀; g = (b₁·y₂, y₀).
       // At y = (1, 2, 3): J = [[0, b₀·y₂, t + b₀·y₁], [1, 0, 0]] = [[0, 6x, 4x], [1, 0, 0]].
-      // f = sum(J) = 10x + 1, f′ = 10; afterwards b = (1, 4x), as the first evaluation left it.
+      // f = sum(J) = 10x + 1, f′ = 10; afterwards b = (2x + 1, 4x), as the first evaluation left it.
       const b = buffer(2);
       const f = (x: m.Value) => {
         b.set(0, m.mul(x, 2));
@@ -249,7 +249,7 @@ describe("the journal's snapshots", () => {
           const t = b.get(1);
           const b0 = b.get(0);
           b.set(1, m.add(t, m.mul(b0, m.get(y, 1))));
-          b.set(0, m.get(y, 0));
+          b.set(0, m.add(b0, m.get(y, 0)));
           return m.stack([m.mul(b.get(1), m.get(y, 2)), m.get(y, 0)]);
         };
         const engine = dual();
@@ -260,7 +260,7 @@ describe("the journal's snapshots", () => {
       for (const x of [0.5, 2]) {
         b.fill(0);
         expect(derivative(f, outer(), x)).toBeCloseTo(10, 12);
-        expect(b.read()).toEqual(vec(1, 4 * x));
+        expect(b.read()).toEqual(vec(2 * x + 1, 4 * x));
       }
     },
   );
