@@ -14,6 +14,7 @@ import {
   jacobian,
   pullback,
   pushforward,
+  valueAndGradient,
 } from '@diffint/core';
 import { forward } from '@diffint/forward';
 import * as m from '@diffint/core/math';
@@ -101,5 +102,53 @@ describe('a non-scalar output is refused by the operator called', () => {
 
   test('two outputs are counted as the shape', () => {
     expect(() => gradient(pair, tape(), x)).toThrow(/returned a value of shape \[2\]/);
+  });
+});
+
+/** The tape, declaring an hvp of its own (by core's operators on one vector leaf), counting calls. */
+function withHvp() {
+  const t = tape();
+  const calls = { hvp: 0 };
+  const engine: Engine = {
+    kind: 'engine',
+    name: 'tape-with-hvp',
+    precision: 'float64',
+    mode: 'reverse',
+    pullback: (f, xs, cotangents, key) => t.pullback!(f, xs, cotangents, key),
+    hvp: (f, xs, tangents) => {
+      calls.hvp++;
+      const g = (v: m.Value) => f([v])[0]!;
+      const [y, grad] = valueAndGradient(g, tape(), xs[0] as Float64Array);
+      const results = hvp(
+        g,
+        tape(),
+        xs[0] as Float64Array,
+        tangents.map((t) => t[0] as Float64Array),
+      );
+      return { y, gradient: [grad], results: results.map((r) => [r]) };
+    },
+  };
+  return { engine, calls };
+}
+
+describe("an engine's own hvp", () => {
+  // g(x) = x₀²x₁: ∇g = (2x₀x₁, x₀²), H = [[2x₁, 2x₀], [2x₀, 0]]
+  const g = (v: m.Value) => m.mul(m.square(m.get(v, 0)), m.get(v, 1));
+  const H = matrix([
+    [10, 6],
+    [6, 0],
+  ]);
+
+  test('is what hessian and hvp use', () => {
+    const { engine, calls } = withHvp();
+    expectClose(hessian(g, engine, x), H);
+    expectClose(hvp(g, engine, x, [vec(1, 0)]), [vec(10, 6)]);
+    expect(calls.hvp).toBe(2);
+  });
+
+  test('gives the empty Hessian of an empty x', () => {
+    const { engine } = withHvp();
+    const h = hessian((v: m.Value) => m.sum(v), engine, new Float64Array(0)) as { shape: readonly number[] };
+    expect(h.shape).toEqual([0, 0]);
   });
 });
