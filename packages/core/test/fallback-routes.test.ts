@@ -152,3 +152,15 @@ describe("an engine's own hvp", () => {
     expect(h.shape).toEqual([0, 0]);
   });
 });
+
+describe('an x with no elements', () => {
+  test.each([
+    ['tape', tape],
+    ['forward', forward],
+  ])('has a Jacobian with no columns (%s)', (_n, engine) => {
+    const J = jacobian((_x: m.Value[]) => vec(1, 2), engine(), [] as number[]) as {
+      shape: readonly number[];
+    };
+    expect(J.shape).toEqual([2, 0]);
+  });
+});
