@@ -101,7 +101,7 @@ describe('a non-scalar output is refused by the operator called', () => {
   });
 
   test('two outputs are counted as the shape', () => {
-    expect(() => gradient(pair, tape(), x)).toThrow(/returned a value of shape \[2\]/);
+    expect(() => gradient(pair as never, tape(), x)).toThrow(/returned a value of shape \[2\]/);
   });
 });
 
