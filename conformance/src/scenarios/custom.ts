@@ -138,6 +138,10 @@ const stepBases: Scenario[] = scenariosFrom(
   ['jacobian', 'pushforward', 'pullback'],
 );
 
+/**
+ * Functions with their own derivative rules (`customRule`) and plain-JS black boxes
+ * (`differentiateWith`), with their derived variants, and a rule of the wrong shape, refused.
+ */
 export const customScenarios: Scenario[] = [
   ...withVariants(bases),
   ...withVariants(stepBases, ['through-buffer', 'through-cache', 'with-constant', 'in-place']),
