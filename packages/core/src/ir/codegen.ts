@@ -48,7 +48,7 @@ export interface Generated {
  * next run); they are allocated per run instead of living in the arena.
  */
 export function generate(p: Program, sched: Schedule, fresh = 0): Generated {
-  const { steps, access, stored } = sched;
+  const { steps, access, stored, accumulated } = sched;
   const nv = p.shapes.length;
   const stepOf = new Int32Array(nv).fill(-1);
   steps.forEach((st, s) => {
@@ -60,6 +60,11 @@ export function generate(p: Program, sched: Schedule, fresh = 0): Generated {
   const literals: Float64Array[] = [];
   const kernels: ((...args: Raw[]) => Raw)[] = [];
   const scalar = (v: number) => p.shapes[v]!.length === 0;
+  /** A finite non-zero number literal: multiplying by it needs no strong zero (mulNoNan is mul). */
+  const finiteNonZero = (v: number) => {
+    const l = p.literals.get(v);
+    return typeof l === 'number' && Number.isFinite(l) && l !== 0;
+  };
   const isFresh = new Uint8Array(nv);
   for (let i = 0; i < fresh && i < p.outputs.length; i++) isFresh[p.outputs[i]!] = 1;
   /** Storage for a stored array: a new array per run for a fresh output, else an arena array. */
@@ -114,6 +119,14 @@ export function generate(p: Program, sched: Schedule, fresh = 0): Generated {
     return h;
   };
   steps.forEach((st, s) => {
+    for (const a of accumulated.list) {
+      if (a.first !== s) continue;
+      // Elements every term covers start at -0 (so that -0 + t is t), the others at +0.
+      const d = `d${a.out}`;
+      lines.push(`${d} = ${storage(a.out)};`);
+      if (!isFresh[a.out]) lines.push(`${d}.fill(0);`);
+      if (a.lo < a.hi) lines.push(`${d}.fill(-0, ${a.lo}, ${a.hi});`);
+    }
     if (st.kind === 'kernel') {
       const e = p.eqns[st.eqn]!;
       const prim = e.prim as Primitive<PrimitiveName>;
@@ -158,9 +171,12 @@ export function generate(p: Program, sched: Schedule, fresh = 0): Generated {
         after.push(`d${out} = t${out};`);
         continue;
       }
-      const lower = elementwise[pname];
+      const lower = pname === 'mulNoNan' && e.args.some(finiteNonZero) ? elementwise.mul : elementwise[pname];
       const expr = lower !== undefined ? lower(args[0]!, args[1] ?? '', args[2] ?? '') : args[0]!;
       body.push(`const t${out} = ${expr};`);
+      for (const c of accumulated.contributions.get(out) ?? []) {
+        body.push(`d${c.into}[${c.offset === 0 ? 'i' : `i + ${c.offset}`}] += t${out};`);
+      }
       if (!stored[out]) continue;
       if (scalar(out)) body.push(`d${out} = t${out};`);
       else {
@@ -168,6 +184,7 @@ export function generate(p: Program, sched: Schedule, fresh = 0): Generated {
         body.push(`d${out}[i] = t${out};`);
       }
     }
+    if (st.eqns.length === 0) return;
     for (const [a, h] of hoisted) before.push(`const ${h} = ${name[a]}[0];`);
     // Appended one by one: a spread of a long body would overflow the stack.
     lines.push(`{`);

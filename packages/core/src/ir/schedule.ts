@@ -5,6 +5,7 @@
  * A value is stored in an array only when something outside its loop reads it.
  */
 import { sameShape, sizeOf } from '../values.js';
+import { type Accumulations, accumulations } from './accumulate.js';
 import { elementwise } from './lowering.js';
 import type { Eqn, Program } from './program.js';
 
@@ -40,6 +41,8 @@ export interface Schedule {
   readonly access: readonly (readonly Access[] | null)[];
   /** Per variable: stored (an array, or a number for a scalar) rather than loop-local. */
   readonly stored: Uint8Array;
+  /** Sums of pads accumulated in place by the loops of their terms (their equations left out of the steps). */
+  readonly accumulated: Accumulations;
 }
 
 const FULL: Access = { kind: 'full' };
@@ -139,10 +142,21 @@ export function schedule(p: Program): Schedule {
     stepOf[e.out] = target;
     if (e.prim.name === 'sum') isSum[e.out] = 1;
   }
+  const accumulated = accumulations(p, steps, stepOf, isSum);
+  const { replaced } = accumulated;
+  steps.forEach((st, s) => {
+    if (st.kind === 'loop') steps[s] = { ...st, eqns: st.eqns.filter((j) => !replaced[j]) };
+  });
   const stored = new Uint8Array(nv);
   for (const v of p.outputs) stored[v] = 1;
+  for (const a of accumulated.list) {
+    stored[a.out] = 1;
+    // Complete after its last term's loop: read as an array from then on.
+    stepOf[a.out] = -1;
+  }
   for (let j = 0; j < p.eqns.length; j++) {
     const e = p.eqns[j]!;
+    if (replaced[j]) continue;
     const acc = access[j] ?? null;
     const here = stepOf[e.out]!;
     for (let k = 0; k < e.args.length; k++) {
@@ -153,7 +167,7 @@ export function schedule(p: Program): Schedule {
   }
   for (const st of steps) if (st.kind === 'kernel') stored[p.eqns[st.eqn]!.out] = 1;
   for (let v = 0; v < nv; v++) if (isSum[v]) stored[v] = 1;
-  return { steps, access, stored };
+  return { steps, access, stored, accumulated };
 }
 
 /** The variables that the outputs depend on (dead equations are dropped before compiling). */

@@ -102,6 +102,34 @@ describe('compiled programs compute what the kernels compute', () => {
   });
 });
 
+describe('a strong-zero product by a finite non-zero literal', () => {
+  it("is generated as a plain product, with the kernel's results on special values", () => {
+    const x = Float64Array.from([
+      0,
+      -0,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      1.5,
+      -3,
+    ]);
+    const text = (v: Value) => data(v).map((e) => (Object.is(e, -0) ? '-0' : String(e)));
+    for (const c of [100, -0.5]) {
+      const p = stage((v: Value) => m.mulNoNan(v, c), [[x.length]]);
+      const run = compile(p);
+      expect(run.source).not.toContain('!==');
+      expect(text(run.run([x])[0]!)).toEqual(text(m.mulNoNan(x, c)));
+    }
+    // A zero or non-finite literal keeps the strong zero: mulNoNan(∞, 0) is 0, not NaN.
+    for (const c of [0, Number.POSITIVE_INFINITY]) {
+      const p = stage((v: Value) => m.mulNoNan(v, c), [[x.length]]);
+      const run = compile(p);
+      expect(run.source).toContain('!==');
+      expect(text(run.run([x])[0]!)).toEqual(text(m.mulNoNan(x, c)));
+    }
+  });
+});
+
 describe('a program composed with its tangent program', () => {
   it('computes the primal outputs and the tangents in one run, as the two programs do separately', () => {
     const f = (x: Value) => m.add(m.mul(m.sin(x), m.square(x)), m.sum(m.exp(m.neg(x))));
