@@ -22,6 +22,15 @@ export interface BatchResult {
   readonly results: readonly (readonly Value[])[];
 }
 
+/**
+ * Which results of a pushforward the caller reads, per output leaf of f (absent: all): its value
+ * (`ys[j]`) and its tangents (`results[k][j]`). An unread one may be returned as zeros.
+ */
+export interface ReadResults {
+  readonly ys: readonly boolean[];
+  readonly tangents: readonly boolean[];
+}
+
 /** Opaque per-preparation key: an engine may keep its work arrays in a `WeakMap` under it. */
 export type PrepKey = object;
 
@@ -45,12 +54,16 @@ export interface Engine {
   readonly replayable?: boolean;
   /** Tangents per pushforward pass when core builds a Jacobian column by column (default 1). */
   readonly batchSize?: number;
-  /** J·t for each tangent t (each a list of leaves shaped like xs). */
+  /**
+   * J·t for each tangent t (each a list of leaves shaped like xs). `read`, when given, says which
+   * results the caller reads; an engine may skip computing the others and give zeros in their place.
+   */
   pushforward?(
     f: LeafFn,
     xs: readonly Value[],
     tangents: readonly (readonly Value[])[],
     key: PrepKey,
+    read?: ReadResults,
   ): BatchResult;
   /**
    * Jᵀ·c for each cotangent c; the cotangents are computed from the outputs (so a Jacobian can

@@ -16,6 +16,7 @@ import {
   type LeafFn,
   type Primitive,
   type PrimitiveName,
+  type ReadResults,
   type Tangent,
   Tracer,
   type Value,
@@ -67,6 +68,7 @@ function complete(
   ys: readonly Value[],
   cache: ir.ProgramCache<Built>,
   codegen: boolean,
+  read: ReadResults | undefined,
 ): {
   readonly yAt: readonly number[];
   readonly tangents: readonly (readonly (Value | null)[])[];
@@ -76,9 +78,14 @@ function complete(
   if (rec.program.inputs.length === 0) return null;
   const batch = trace.batch;
   const outputs: number[] = [];
-  const yAt = ys.map((y) => {
+  /** Per output of f in the program: whether its value and its tangents are read. */
+  const readY: boolean[] = [];
+  const readT: boolean[] = [];
+  const yAt = ys.map((y, j) => {
     if (!(y instanceof StagedDual) || y.trace !== trace) return -1;
     outputs.push(y.v);
+    readY.push(read?.ys[j] ?? true);
+    readT.push(read?.tangents[j] ?? true);
     return outputs.length - 1;
   });
   const yCount = outputs.length;
@@ -89,6 +96,7 @@ function complete(
   const seeded = trace.seeds.map((s) => Array.from({ length: batch }, (_, k) => (s[k] ?? null) !== null));
   const key: number[] = [...rec.kinds, -1 - yCount, batch];
   for (const s of seeded) for (const on of s) key.push(on ? 1 : 0);
+  for (let k = 0; k < yCount; k++) key.push((readY[k] ? 1 : 0) + (readT[k] ? 2 : 0));
   const built = cache.get(program, key);
   const forY: ir.Program = { ...program, outputs: outputs.slice(0, yCount) };
   const seedValue = (index: number): Value => trace.seeds[Math.floor(index / batch)]![index % batch]!;
@@ -100,10 +108,22 @@ function complete(
       built.compiled = staged(() => {
         // The tangent program reads primal values from the primal program's variables, so both
         // run as one program: every fused loop computes primal and tangents in one pass.
-        const t = ir.tangentProgram(forY, built.seeded, batch, false);
-        const composed = ir.compose(program, t, outputs.slice(0, yCount), outputs.slice(yCount));
+        // Only what is read: values and tangents nobody reads are not computed.
+        const ys = outputs.slice(0, yCount);
+        const t = ir.tangentProgram(
+          { ...forY, outputs: ys.filter((_, k) => readT[k]) },
+          built.seeded,
+          batch,
+          false,
+        );
+        const composed = ir.compose(
+          program,
+          t,
+          ys.filter((_, k) => readY[k]),
+          outputs.slice(yCount),
+        );
         if (composed === null) return null;
-        const fresh = yCount + composed.outputs.length;
+        const fresh = ys.length + composed.outputs.length;
         return { tangents: t, composed, run: ir.compile(composed.program, { codegen, fresh }) };
       });
     }
@@ -113,11 +133,13 @@ function complete(
       for (const index of c.composed.seeds) inputs.push(seedValue(index));
       const all = c.run.run(inputs as never);
       const nt = c.composed.outputs.length;
-      rec.setValues(outputs, [...all.slice(0, yCount), ...all.slice(yCount + nt)]);
+      const primals = outputs.filter((_, k) => k >= yCount || readY[k]);
+      const np = primals.length - (outputs.length - yCount);
+      rec.setValues(primals, [...all.slice(0, np), ...all.slice(np + nt)]);
       // Tangents are fresh arrays (see `fresh` above): handed over, so core returns them without a copy.
-      outs = all.slice(yCount, yCount + nt).map((t) => (typeof t === 'number' ? t : handOver(t as never)));
+      outs = all.slice(np, np + nt).map((t) => (typeof t === 'number' ? t : handOver(t as never)));
       tangents = c.tangents;
-      return { yAt, tangents: spread(tangents, outs, yCount, batch), compiled: true };
+      return { yAt, tangents: spread(tangents, outs, readT, batch), compiled: true };
     }
   }
   rec.runAll();
@@ -128,16 +150,35 @@ function complete(
   tangents = built.plain;
   const inputs = tangents.sources.map((s) => (s.kind === 'seed' ? seedValue(s.index) : rec.values[s.v]!));
   outs = ir.interpret(tangents.program, inputs);
-  return { yAt, tangents: spread(tangents, outs, yCount, batch), compiled: false };
+  return {
+    yAt,
+    tangents: spread(
+      tangents,
+      outs,
+      readY.map(() => true),
+      batch,
+    ),
+    compiled: false,
+  };
 }
 
-/** The tangent program's outputs laid out per output of f, per direction. */
-function spread(t: ir.Tangents, outs: readonly Value[], yCount: number, batch: number): (Value | null)[][] {
+/**
+ * The tangent program's outputs laid out per output of f, per direction; `has[y]`: the tangent
+ * program has output y of f (the others are not read, and given as zeros).
+ */
+function spread(
+  t: ir.Tangents,
+  outs: readonly Value[],
+  has: readonly boolean[],
+  batch: number,
+): (Value | null)[][] {
   let k = 0;
+  let at = 0;
   const result: (Value | null)[][] = [];
-  for (let y = 0; y < yCount; y++) {
+  for (let y = 0; y < has.length; y++) {
     const row: (Value | null)[] = [];
-    for (let d = 0; d < batch; d++) row.push(t.present[y]![d] ? outs[k++]! : null);
+    const present = has[y] ? t.present[at++]! : null;
+    for (let d = 0; d < batch; d++) row.push(present?.[d] ? outs[k++]! : null);
     result.push(row);
   }
   return result;
@@ -201,7 +242,8 @@ export interface ForwardEngine extends Engine {
 const newPrograms = () =>
   new ir.ProgramCache<Built>((program, kinds) => {
     const batch = kinds[program.inputs.length + 1]!;
-    const flags = kinds.slice(program.inputs.length + 2);
+    const start = program.inputs.length + 2;
+    const flags = kinds.slice(start, start + program.inputs.length * batch);
     const seeded = program.inputs.map((_, i) =>
       Array.from({ length: batch }, (_, k) => flags[i * batch + k] === 1),
     );
@@ -235,7 +277,7 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
     get lastRunCompiled() {
       return lastRunCompiled;
     },
-    pushforward(f: LeafFn, xs, tangents): BatchResult {
+    pushforward(f: LeafFn, xs, tangents, _key, read): BatchResult {
       const trace = new DualTrace(tangents.length);
       let ys: readonly Value[];
       let done: ReturnType<typeof complete>;
@@ -247,7 +289,7 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
           ),
         );
         ys = f(inputs);
-        done = complete(trace, ys, cache, codegen);
+        done = complete(trace, ys, cache, codegen, read);
         lastRunCompiled = done?.compiled ?? false;
       } finally {
         trace.finish();
@@ -259,8 +301,16 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
         else if (y instanceof StagedDual && y.trace === trace) t = done?.tangents[done.yAt[j]!]?.[k] ?? null;
         return t ?? m.zeros(shapeOf(y));
       };
+      const rec = trace.recording;
+      /** A value not read and not computed (left out of the compiled program) is given as zeros. */
+      const primal = (y: Value, j: number): Value =>
+        y instanceof StagedDual && y.trace === trace && read?.ys[j] === false && rec.values[y.v] === undefined
+          ? m.zeros(y.shape)
+          : y instanceof Tracer && y.trace === trace
+            ? trace.primal(y)
+            : y;
       return {
-        ys: ys.map((y) => (y instanceof Tracer && y.trace === trace ? trace.primal(y) : y)),
+        ys: ys.map(primal),
         results: tangents.map((_, k) => ys.map((y, j) => tangentOf(y, j, k))),
       };
     },

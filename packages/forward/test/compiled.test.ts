@@ -69,4 +69,46 @@ describe('forward over reverse', () => {
       list(hv).forEach((h, i) => expect(h).toBeCloseTo(want[i]!, 9));
     }
   });
+
+  test('hvp and gradientAndHvp alternating on one preparation: each reads what it returns', () => {
+    const f = (x: m.Value) => m.sum(m.mul(m.square(x), m.sin(x)));
+    const x = vec(0.5, -1, 1.5);
+    const v = vec(1, 0.5, -1);
+    const engine = forward();
+    const prep = prepareHvp(f, secondOrder(engine, tape()), x, [v]);
+    // Reference: f = Σ x² sin x, ∂f = 2x sin x + x² cos x, ∂²f = 2 sin x + 4x cos x − x² sin x (diagonal).
+    const d2 = (t: number) => 2 * Math.sin(t) + 4 * t * Math.cos(t) - t * t * Math.sin(t);
+    const d1 = (t: number) => 2 * t * Math.sin(t) + t * t * Math.cos(t);
+    for (let call = 0; call < 6; call++) {
+      if (call % 2 === 0) {
+        const [hv] = prep.hvp(x, [v]);
+        list(hv).forEach((h, i) => expect(h).toBeCloseTo(d2(x[i]!) * v[i]!, 12));
+      } else {
+        const [g, [hv]] = prep.gradientAndHvp(x, [v]);
+        list(g).forEach((gi, i) => expect(gi).toBeCloseTo(d1(x[i]!), 12));
+        list(hv).forEach((h, i) => expect(h).toBeCloseTo(d2(x[i]!) * v[i]!, 12));
+      }
+      if (call >= 4) expect(engine.lastRunCompiled).toBe(true);
+    }
+  });
+
+  for (const codegen of [true, false]) {
+    test(`a pushforward told what is read gives those results (codegen ${codegen})`, () => {
+      const engine = forward({ codegen });
+      const x = vec(1, 2, 3);
+      const t = vec(1, -1, 0.5);
+      const f = (xs: readonly m.Value[]) => [m.mul(xs[0]!, 3), m.sum(m.square(xs[0]!))];
+      const read = { ys: [false, true], tangents: [true, false] };
+      for (let call = 0; call < 3; call++) {
+        const r = engine.pushforward!(f, [x], [[t]], {}, read);
+        expect(r.ys[1]).toBe(14);
+        expect(list(r.results[0]![0])).toEqual([3, -3, 1.5]);
+        if (call > 0) {
+          // Not read, so not computed from the second call on (the program's compiled tier): zeros.
+          expect(list(r.ys[0])).toEqual([0, 0, 0]);
+          expect(r.results[0]![1]).toBe(0);
+        } else expect(list(r.ys[0])).toEqual([3, 6, 9]);
+      }
+    });
+  }
 });

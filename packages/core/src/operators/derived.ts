@@ -2,7 +2,7 @@
  * The fallback chain: every operator derived from what an engine declares, on flat lists of
  * leaves. Written in portable math, so a derived operator also runs under an outer trace.
  */
-import type { AnyBackend, Backend, BatchResult, Engine, LeafFn, PrepKey } from '../engine.js';
+import type { AnyBackend, Backend, BatchResult, Engine, LeafFn, PrepKey, ReadResults } from '../engine.js';
 import { NonScalarOutputError, UnsupportedOperatorError } from '../errors.js';
 import * as m from '../math/ops.js';
 import { type Value, shapeOf } from '../trace.js';
@@ -226,7 +226,8 @@ function innerGradient(inner: Engine, f: LeafFn, operator: string, key: PrepKey)
 /**
  * f(x), ∇f(x) and H·t for each tangent: the outer engine differentiates the inner engine's
  * gradient, by a pushforward where it has one (forward-over-reverse), else by the gradient of
- * ⟨∇f, t⟩ (reverse-over-reverse).
+ * ⟨∇f, t⟩ (reverse-over-reverse). `readPrimals` false: the caller reads only the products (the
+ * value and the gradient may be zeros).
  */
 export function hvpValues(
   backend: AnyBackend,
@@ -234,6 +235,7 @@ export function hvpValues(
   xs: readonly Value[],
   tangents: readonly (readonly Value[])[],
   key: PrepKey,
+  readPrimals = true,
 ): { y: Value; gradient: readonly Value[]; results: readonly (readonly Value[])[] } {
   const { outer, inner } = pairOf(backend);
   if (outer === inner && outer.hvp) return outer.hvp(f, xs, tangents, key);
@@ -244,7 +246,12 @@ export function hvpValues(
       const r = gradientValues(inner, f, x, innerKey(key), 'hvp');
       return [...r.gradient, r.y];
     };
-    const r = outer.pushforward(withValue, xs, tangents, key);
+    // Read: the gradient's tangents, and (if asked for) the gradient and the value, whose tangent is not read.
+    const read: ReadResults = {
+      ys: [...xs.map(() => readPrimals), readPrimals],
+      tangents: [...xs.map(() => true), false],
+    };
+    const r = outer.pushforward(withValue, xs, tangents, key, read);
     const n = r.ys.length - 1;
     return { y: r.ys[n]!, gradient: r.ys.slice(0, n), results: r.results.map((t) => t.slice(0, n)) };
   }

@@ -54,17 +54,17 @@ export function prepareHvp<X, Cs extends readonly Context[]>(
 ): PreparedHvp<X, Cs> {
   const prep = new Preparation('hvp', f, backend, x, contexts);
   checkSeeds('hvp', tangents, 'tangents');
-  const compute = (x: unknown, tangents: readonly unknown[], contexts: Cs) => {
+  const compute = (x: unknown, tangents: readonly unknown[], contexts: Cs, readPrimals = false) => {
     const xs = prep.check(x, contexts);
     checkSeeds('hvp', tangents, 'tangents');
     const ts = tangents.map((t, i) => flattenLike(t, prep.xDef, `tangents[${i}]`, 'x'));
-    return prep.run(contexts, (fn) => hvpValues(backend, fn, xs, ts, prep.key));
+    return prep.run(contexts, (fn) => hvpValues(backend, fn, xs, ts, prep.key, readPrimals));
   };
   return {
     hvp: (x, t, ...c) =>
       compute(x, t, c).results.map((r) => resultTree(prep.xDef, r)) as Out<X, Cs, Widen<X>[]>,
     gradientAndHvp: (x, t, ...c) => {
-      const r = compute(x, t, c);
+      const r = compute(x, t, c, true);
       return [resultTree(prep.xDef, r.gradient), r.results.map((d) => resultTree(prep.xDef, d))] as Out<
         X,
         Cs,
