@@ -16,6 +16,12 @@ import {
 
 /** NumPy broadcasting: align shapes on the right; a dimension of 1 (or a missing one) stretches. */
 export function broadcastShapes(op: string, ...shapes: readonly Shape[]): Shape {
+  if (shapes.length === 2) {
+    // The common cases, without a new array: equal shapes, and a scalar with anything.
+    const [a, b] = shapes as [Shape, Shape];
+    if (b.length === 0 || a === b || sameShape(a, b)) return a;
+    if (a.length === 0) return b;
+  }
   let rank = 0;
   for (const s of shapes) rank = Math.max(rank, s.length);
   const out = new Array<number>(rank).fill(1);
