@@ -121,7 +121,7 @@ function eagerAdjoints(trace: TapeTrace, built: Built, seedOf: readonly Value[])
   const p = built.program;
   const rec = trace.recording;
   rec.runAll();
-  const ct = new ir.Adjoints();
+  const ct = new ir.Adjoints(p.shapes.length);
   const active = new Uint8Array(p.shapes.length);
   p.inputs.forEach((v, i) => {
     if (built.active[i]) active[v] = 1;

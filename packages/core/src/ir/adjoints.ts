@@ -34,8 +34,14 @@ function flat(v: Value): Value {
 
 /** The adjoints of a program's variables, by variable index: a whole part and an elements part. */
 export class Adjoints {
-  private readonly whole: (Value | undefined)[] = [];
-  private readonly sparse: (Elements | undefined)[] = [];
+  private readonly whole: (Value | undefined)[];
+  private readonly sparse: (Elements | undefined)[];
+
+  /** `count`: the number of variables (the arrays are allocated whole, never grown with holes). */
+  constructor(count: number) {
+    this.whole = new Array<Value | undefined>(count).fill(undefined);
+    this.sparse = new Array<Elements | undefined>(count).fill(undefined);
+  }
 
   /** Adds a contribution (of the variable's shape) to the adjoint of `v`. */
   add(v: number, g: Value): void {

@@ -58,7 +58,7 @@ export function backwardProgram(p: Program, active: readonly boolean[], remat: b
   const r = new Residuals(p, st, remat, []);
   const isActive = activity(p, active);
   try {
-    const ct = new Adjoints();
+    const ct = new Adjoints(p.shapes.length);
     p.outputs.forEach((y, index) => {
       if (isActive[y]) ct.add(y, r.seed(y, index));
     });
