@@ -4,7 +4,16 @@
  * and forward-over-tape, compiled, interpreted and replayed; every derivative against its
  * analytic value.
  */
-import { NDArray, buffer, constant, gradient, hvp, prepareGradient, replay, secondOrder } from '@diffint/core';
+import {
+  NDArray,
+  buffer,
+  constant,
+  gradient,
+  hvp,
+  prepareGradient,
+  replay,
+  secondOrder,
+} from '@diffint/core';
 import type { Backend } from '@diffint/core';
 import * as m from '@diffint/core/math';
 import { tape } from '@diffint/tape';
@@ -37,7 +46,10 @@ describe.each(engines)('element loops on $name', ({ make }) => {
   test('the gradient of Σ c_i x_i² is 2 c_i x_i, on every call of a prepared gradient', () => {
     const p = prepareGradient(weightedSquares, make(), x, constant(c));
     for (let k = 0; k < 3; k++) {
-      expectClose(p.gradient(x, constant(c)) as Float64Array, x.map((xi, i) => 2 * c[i]! * xi));
+      expectClose(
+        p.gradient(x, constant(c)) as Float64Array,
+        x.map((xi, i) => 2 * c[i]! * xi),
+      );
     }
   });
 
@@ -48,7 +60,10 @@ describe.each(engines)('element loops on $name', ({ make }) => {
       return s;
     };
     // d/dx_j: the element at -i is x_{n-i}, so j = n - i and its weight is n - j.
-    expectClose(gradient(f, make(), x) as Float64Array, x.map((xi, j) => 2 * (n - j) * xi));
+    expectClose(
+      gradient(f, make(), x) as Float64Array,
+      x.map((xi, j) => 2 * (n - j) * xi),
+    );
   });
 
   test('repeated reads of one element accumulate', () => {
@@ -59,7 +74,10 @@ describe.each(engines)('element loops on $name', ({ make }) => {
       return s;
     };
     const total = x.reduce((a, b) => a + b, 0);
-    expectClose(gradient(f, make(), x) as Float64Array, x.map((_, i) => (i === 0 ? total + x[0]! : x[0]!)));
+    expectClose(
+      gradient(f, make(), x) as Float64Array,
+      x.map((_, i) => (i === 0 ? total + x[0]! : x[0]!)),
+    );
   });
 
   test('element reads beside a whole-array op add to the same adjoint', () => {
@@ -69,7 +87,10 @@ describe.each(engines)('element loops on $name', ({ make }) => {
       for (let i = 0; i < m.size(v); i += 2) s = m.add(s, m.mul(m.square(m.get(v, i)), m.get(v, i)));
       return s;
     };
-    expectClose(gradient(f, make(), x) as Float64Array, x.map((xi, i) => (i % 2 === 0 ? 1 + 3 * xi * xi : 1)));
+    expectClose(
+      gradient(f, make(), x) as Float64Array,
+      x.map((xi, i) => (i % 2 === 0 ? 1 + 3 * xi * xi : 1)),
+    );
   });
 
   test('a matrix read element by element, get(M, i, j)', () => {
@@ -86,7 +107,10 @@ describe.each(engines)('element loops on $name', ({ make }) => {
     };
     const g = gradient(f, make(), M) as NDArray;
     expect(g.shape).toEqual([rows, cols]);
-    expectClose(g.data, M.data.map((a, k) => 2 * w[k]! * a));
+    expectClose(
+      g.data,
+      M.data.map((a, k) => 2 * w[k]! * a),
+    );
   });
 
   test('a buffer assigned a traced vector, read element by element', () => {
@@ -99,7 +123,11 @@ describe.each(engines)('element loops on $name', ({ make }) => {
     };
     // Σ (3 x_i)²: the gradient is 18 x_i.
     const p = prepareGradient(f, make(), x);
-    for (let k = 0; k < 2; k++) expectClose(p.gradient(x) as Float64Array, x.map((xi) => 18 * xi));
+    for (let k = 0; k < 2; k++)
+      expectClose(
+        p.gradient(x) as Float64Array,
+        x.map((xi) => 18 * xi),
+      );
   });
 });
 
@@ -112,7 +140,10 @@ describe('element loops under replay', () => {
     const p = prepareGradient(replay(f, { codegen }), tape(), x);
     for (let k = 0; k < 3; k++) {
       const at = x.map((xi) => xi + k);
-      expectClose(p.gradient(at) as Float64Array, at.map((xi, i) => 2 * c[i]! * xi));
+      expectClose(
+        p.gradient(at) as Float64Array,
+        at.map((xi, i) => 2 * c[i]! * xi),
+      );
     }
   });
 });
@@ -133,7 +164,10 @@ describe('Hessian-vector products through element loops (forward over tape)', ()
     };
     for (const b of [secondOrder(forward(), tape()), secondOrder(forward({ codegen: false }), tape())]) {
       const [hv] = hvp(f, b, x, [v]) as Float64Array[];
-      expectClose(hv!, x.map((xi, i) => 6 * c[i]! * xi * v[i]!));
+      expectClose(
+        hv!,
+        x.map((xi, i) => 6 * c[i]! * xi * v[i]!),
+      );
     }
   });
 
@@ -151,6 +185,9 @@ describe('Hessian-vector products through element loops (forward over tape)', ()
       return s;
     };
     const [hv] = hvp(f, secondOrder(forward(), tape()), M, [V]) as NDArray[];
-    expectClose(hv!.data, V.data.map((vk, k) => 2 * w[k]! * vk));
+    expectClose(
+      hv!.data,
+      V.data.map((vk, k) => 2 * w[k]! * vk),
+    );
   });
 });

@@ -61,7 +61,12 @@ export function interpret(p: Program, inputs: readonly Value[]): Value[] {
     const args = new Array<Value>(n);
     for (let k = 0; k < n; k++) args[k] = env[e.args[k]!]!;
     const out = bind(e.prim as Primitive<PrimitiveName>, args, e.params as never);
-    if (isOutput[e.out] === 1 && typeof out === 'object' && !(out instanceof Tracer) && !sharesData(out, args))
+    if (
+      isOutput[e.out] === 1 &&
+      typeof out === 'object' &&
+      !(out instanceof Tracer) &&
+      !sharesData(out, args)
+    )
       computedHere.add(out);
     env[e.out] = out;
   }

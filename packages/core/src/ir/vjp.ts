@@ -68,7 +68,16 @@ export function backwardProgram(p: Program, active: readonly boolean[], remat: b
       const needs = e.args.map((a) => isActive[a] === 1);
       if (!needs.includes(true)) continue;
       const prim = e.prim as Primitive<PrimitiveName>;
-      ct.pass(prim, e.out, e.args, p.shapes, e.params, needs, () => e.args.map(r.of), () => r.of(e.out));
+      ct.pass(
+        prim,
+        e.out,
+        e.args,
+        p.shapes,
+        e.params,
+        needs,
+        () => e.args.map(r.of),
+        () => r.of(e.out),
+      );
     }
     const outputs: number[] = [];
     p.inputs.forEach((v, i) => {

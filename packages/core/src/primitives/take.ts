@@ -37,7 +37,8 @@ export function fewRows(k: number, n: number): boolean {
 export function rowElements(rows: ArrayLike<number>, s: Shape): Int32Array {
   const inner = sizeOf(s.slice(1));
   const out = new Int32Array(rows.length * inner);
-  for (let k = 0; k < rows.length; k++) for (let j = 0; j < inner; j++) out[k * inner + j] = rows[k]! * inner + j;
+  for (let k = 0; k < rows.length; k++)
+    for (let j = 0; j < inner; j++) out[k * inner + j] = rows[k]! * inner + j;
   return out;
 }
 
