@@ -1,6 +1,7 @@
 import type { Scenario } from '../types.js';
 import { brusselatorScenario } from './brusselator.js';
 import { constantNetworkScenario } from './constantNetwork.js';
+import { elementLoopScenario } from './elementLoop.js';
 import { fixedCostScenario } from './fixedCost.js';
 import { hvpScenario } from './hvp.js';
 import { mlpScenario } from './mlp.js';
@@ -15,5 +16,6 @@ export const scenarios: readonly Scenario[] = [
   hvpScenario,
   constantNetworkScenario,
   scalarLoopScenario,
+  elementLoopScenario,
   fixedCostScenario,
 ];

@@ -73,6 +73,14 @@ export interface PrimitiveDef<N extends string, P> {
   ): readonly Tangent[];
   /** Present on elementwise primitives of one or two arguments: the op on plain numbers. */
   readonly scalar?: ScalarRule;
+  /**
+   * Present on a primitive whose output is elements of its one argument (`slice`, `take`,
+   * `reshape`): the flat (row-major) index in an argument of shape `shape` of each output
+   * element when they are few, `'all'` when the output is all the argument's elements in order,
+   * else null. Reverse mode then adds a cotangent into those elements of the argument's adjoint
+   * (see ir/adjoints.ts) instead of adding the VJP's zero-filled array of the argument's size.
+   */
+  elements?(params: P, shape: Shape): Int32Array | 'all' | null;
   readonly classification: Classification;
 }
 

@@ -121,7 +121,7 @@ function eagerAdjoints(trace: TapeTrace, built: Built, seedOf: readonly Value[])
   const p = built.program;
   const rec = trace.recording;
   rec.runAll();
-  const ct = new Array<Value | undefined>(p.shapes.length);
+  const ct = new ir.Adjoints(p.shapes.length);
   const active = new Uint8Array(p.shapes.length);
   p.inputs.forEach((v, i) => {
     if (built.active[i]) active[v] = 1;
@@ -129,27 +129,18 @@ function eagerAdjoints(trace: TapeTrace, built: Built, seedOf: readonly Value[])
   for (const e of p.eqns) for (const a of e.args) if (active[a]) active[e.out] = 1;
   for (let i = 0; i < built.yCount; i++) {
     const y = p.outputs[i]!;
-    if (!active[y]) continue;
-    const prev = ct[y];
-    ct[y] = prev === undefined ? seedOf[i]! : m.add(prev, seedOf[i]!);
+    if (active[y]) ct.add(y, seedOf[i]!);
   }
   for (let j = p.eqns.length - 1; j >= 0; j--) {
     const e = p.eqns[j]!;
-    const g = ct[e.out];
-    if (g === undefined) continue;
+    if (!ct.has(e.out)) continue;
     const needs = e.args.map((a) => active[a] === 1);
     if (!needs.includes(true)) continue;
     const prim = e.prim as Primitive<PrimitiveName>;
-    const primals = e.args.map((a) => rec.values[a]!);
-    const gs = prim.vjp(g, primals, rec.values[e.out]!, e.params as never, needs);
-    e.args.forEach((a, i) => {
-      const gi = gs[i];
-      if (gi == null || !needs[i]) return;
-      const prev = ct[a];
-      ct[a] = prev === undefined ? gi : m.add(prev, gi);
-    });
+    const primals = () => e.args.map((a) => rec.values[a]!);
+    ct.pass(prim, e.out, e.args, p.shapes, e.params, needs, primals, () => rec.values[e.out]!);
   }
-  return p.inputs.map((v, i) => (built.active[i] ? ct[v] : undefined));
+  return p.inputs.map((v, i) => (built.active[i] ? ct.get(v, p.shapes[v]!) : undefined));
 }
 
 /**

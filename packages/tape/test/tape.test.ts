@@ -405,6 +405,34 @@ describe.runIf(nodeMemory && !underMutation)('memory', () => {
   });
 });
 
+describe.runIf(nodeMemory && !underMutation)('memory of a prepared gradientInto', () => {
+  test('10,000 prepared gradientInto calls of an array function do not grow the heap', () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const f = (x: m.Value) => {
+      const n = m.size(x);
+      const a = m.slice(x, 0, n - 1);
+      const b = m.slice(x, 1, n);
+      return m.sum(m.add(m.mul(100, m.square(m.sub(b, m.square(a)))), m.square(m.sub(1, a))));
+    };
+    const x = Float64Array.of(-1.2, 1, -1.2);
+    const out = new Float64Array(3);
+    const prep = prepareGradient(f, tape(), x);
+    const run = (k: number) => {
+      for (let i = 0; i < k; i++) prep.gradientInto(out, x);
+    };
+    run(1000);
+    gc?.();
+    const before = process.memoryUsage().heapUsed;
+    run(10_000);
+    gc?.();
+    const after = process.memoryUsage().heapUsed;
+    // ∂/∂x of Rosenbrock at (-1.2, 1, -1.2): the gradient written in place, every call.
+    const g0 = -400 * -1.2 * (1 - 1.44) - 2 * (1 - -1.2);
+    expect(out[0]).toBeCloseTo(g0, 10);
+    expect(after - before).toBeLessThan(gc ? 2_000_000 : 50_000_000);
+  });
+});
+
 describe.runIf(nodeMemory && !underMutation)('memory of scalar code', () => {
   test('10,000 prepared calls of a scalar loop grow neither the heap nor array-buffer memory', () => {
     const gc = (globalThis as { gc?: () => void }).gc;

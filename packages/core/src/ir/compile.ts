@@ -36,7 +36,15 @@ export interface CompileOptions {
 }
 
 /** Programs longer than this are interpreted. */
-export const maxGeneratedEquations = 20_000;
+export const maxGeneratedEquations = 200_000;
+
+/**
+ * Generated functions of programs longer than this may need more stack than a run has (each
+ * value a loop keeps is a local of one function): their runs fall back to the interpreter, for
+ * good, if one overflows the stack. Nothing of a run is visible before it returns, so the retry
+ * computes the same outputs.
+ */
+const guardedEquations = 20_000;
 
 let codegenWorks: boolean | null = null;
 
@@ -94,10 +102,29 @@ export function compile(program: Program, options: CompileOptions = {}): Compile
     return interpreted(p, fresh);
   }
   const arena = g.arena.map((n) => new Float64Array(n));
-  const run = factory(arena, g.literals, g.kernels, raw, wrap, p.shapes) as (
+  const generated = factory(arena, g.literals, g.kernels, raw, wrap, p.shapes) as (
     inputs: readonly Plain[],
   ) => Plain[];
-  return { run, generated: true, source: g.source };
+  if (p.eqns.length <= guardedEquations) return { run: generated, generated: true, source: g.source };
+  let fallback: Compiled | null = null;
+  const run = (inputs: readonly Plain[]): Plain[] => {
+    if (fallback === null) {
+      try {
+        return generated(inputs);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        fallback = interpreted(p, fresh);
+      }
+    }
+    return fallback.run(inputs);
+  };
+  return {
+    run,
+    get generated() {
+      return fallback === null;
+    },
+    source: g.source,
+  };
 }
 
 export type { Raw };

@@ -2,6 +2,7 @@
 export { type Eqn, type Program, ProgramBuilder, formatProgram } from './program.js';
 export { NotStageableError, StagedTracer, StagingTrace } from './stage.js';
 export { interpret } from './interpret.js';
+export { Adjoints } from './adjoints.js';
 export { type Backward, type BackwardSource, type Staged, activity, backwardProgram } from './vjp.js';
 export { type Tangents, tangentProgram } from './jvp.js';
 export { Residuals, type Source } from './residuals.js';

@@ -52,10 +52,22 @@ export function interpret(p: Program, inputs: readonly Value[]): Value[] {
     env[v] = lifting !== null && !(a instanceof Tracer) ? lifting.lift!(a) : a;
   });
   for (const [v, l] of p.literals) env[v] = l;
+  // Only outputs leave the interpreter, so only they are marked (marking every value costs a
+  // weak-set entry per equation, which dominated long scalar programs).
+  const isOutput = new Uint8Array(p.shapes.length);
+  for (const v of p.outputs) isOutput[v] = 1;
   for (const e of p.eqns) {
-    const args = e.args.map((a) => env[a]!);
+    const n = e.args.length;
+    const args = new Array<Value>(n);
+    for (let k = 0; k < n; k++) args[k] = env[e.args[k]!]!;
     const out = bind(e.prim as Primitive<PrimitiveName>, args, e.params as never);
-    if (typeof out === 'object' && !(out instanceof Tracer) && !sharesData(out, args)) computedHere.add(out);
+    if (
+      isOutput[e.out] === 1 &&
+      typeof out === 'object' &&
+      !(out instanceof Tracer) &&
+      !sharesData(out, args)
+    )
+      computedHere.add(out);
     env[e.out] = out;
   }
   return p.outputs.map((v) => env[v]!);

@@ -6,7 +6,7 @@
  */
 import * as m from '../math/ops.js';
 import type { Primitive, PrimitiveName } from '../primitive.js';
-import type { Value } from '../trace.js';
+import { Adjoints } from './adjoints.js';
 import type { Program } from './program.js';
 import { Residuals, type Source } from './residuals.js';
 import { liveVariables, withoutDeadCode } from './schedule.js';
@@ -58,32 +58,30 @@ export function backwardProgram(p: Program, active: readonly boolean[], remat: b
   const r = new Residuals(p, st, remat, []);
   const isActive = activity(p, active);
   try {
-    const ct = new Array<Value | undefined>(p.shapes.length);
+    const ct = new Adjoints(p.shapes.length);
     p.outputs.forEach((y, index) => {
-      if (!isActive[y]) return;
-      const seed = r.seed(y, index);
-      const prev = ct[y];
-      ct[y] = prev === undefined ? seed : m.add(prev, seed);
+      if (isActive[y]) ct.add(y, r.seed(y, index));
     });
     for (let j = p.eqns.length - 1; j >= 0; j--) {
       const e = p.eqns[j]!;
-      const g = ct[e.out];
-      if (g === undefined) continue;
+      if (!ct.has(e.out)) continue;
       const needs = e.args.map((a) => isActive[a] === 1);
       if (!needs.includes(true)) continue;
       const prim = e.prim as Primitive<PrimitiveName>;
-      const gs = prim.vjp(g, e.args.map(r.of), r.of(e.out), e.params as never, needs);
-      for (let i = 0; i < e.args.length; i++) {
-        const gi = gs[i];
-        if (gi == null || !needs[i]) continue;
-        const a = e.args[i]!;
-        const prev = ct[a];
-        ct[a] = prev === undefined ? gi : m.add(prev, gi);
-      }
+      ct.pass(
+        prim,
+        e.out,
+        e.args,
+        p.shapes,
+        e.params,
+        needs,
+        () => e.args.map(r.of),
+        () => r.of(e.out),
+      );
     }
     const outputs: number[] = [];
     p.inputs.forEach((v, i) => {
-      if (active[i]) outputs.push(st.outputVar(ct[v] ?? m.zeros(p.shapes[v]!)));
+      if (active[i]) outputs.push(st.outputVar(ct.get(v, p.shapes[v]!) ?? m.zeros(p.shapes[v]!)));
     });
     return finishStaged(st, outputs, r);
   } finally {

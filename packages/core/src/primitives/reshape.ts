@@ -21,6 +21,7 @@ export const primitive = definePrimitive<'reshape', { readonly shape: Shape }>({
   shape: ([s], { shape }) => reshaped(s!, shape),
   jvp: ([t], _p, _y, { shape }) => m.reshape(t!, shape),
   vjp: (ct, [a]) => [m.reshape(ct, shapeOf(a!))],
+  elements: () => 'all',
   args: ['linear'],
 });
 

@@ -5,6 +5,7 @@ import * as m from '../math/ops.js';
 import { definePrimitive } from '../registry/define.js';
 import { type Value, bind, shapeOf } from '../trace.js';
 import { type Shape, formatShape } from '../values.js';
+import { fewRows, rowElements } from './take.js';
 
 /** The half-open range [start, end) of the first axis. */
 export interface Range {
@@ -29,6 +30,12 @@ function slicedShape(s: Shape, { start, end }: Range): Shape {
   return [end - start, ...s.slice(1)];
 }
 
+function rangeOf(start: number, end: number): Int32Array {
+  const r = new Int32Array(end - start);
+  for (let k = 0; k < r.length; k++) r[k] = start + k;
+  return r;
+}
+
 /** Rows start … end-1 along the first axis; the VJP pads the cotangent with zeros. */
 export const primitive = definePrimitive<'slice', Range>({
   name: 'slice',
@@ -39,6 +46,7 @@ export const primitive = definePrimitive<'slice', Range>({
   shape: ([s], params) => slicedShape(s!, params),
   jvp: ([t], _p, _y, { start, end }) => m.slice(t!, start, end),
   vjp: (ct, [a], _y, { start, end }) => [m.pad(ct, start, shapeOf(a!)[0]! - end)],
+  elements: ({ start, end }, s) => (fewRows(end - start, s[0]!) ? rowElements(rangeOf(start, end), s) : null),
   args: ['linear'],
 });
 

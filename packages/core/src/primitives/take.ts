@@ -25,6 +25,23 @@ export function checkRows(op: string, s: Shape, indices: Int32Array): void {
   }
 }
 
+/**
+ * Whether `k` rows of `n` are few enough for reverse mode to add a cotangent into them rather
+ * than add an array of all n rows (see `PrimitiveDef.elements`).
+ */
+export function fewRows(k: number, n: number): boolean {
+  return 4 * k <= n;
+}
+
+/** The flat indices of the elements of rows `rows` of a value of shape `s`, row by row. */
+export function rowElements(rows: ArrayLike<number>, s: Shape): Int32Array {
+  const inner = sizeOf(s.slice(1));
+  const out = new Int32Array(rows.length * inner);
+  for (let k = 0; k < rows.length; k++)
+    for (let j = 0; j < inner; j++) out[k * inner + j] = rows[k]! * inner + j;
+  return out;
+}
+
 function takeShape(s: Shape, indices: Int32Array): Shape {
   checkRows('take', s, indices);
   return [indices.length, ...s.slice(1)];
@@ -55,6 +72,7 @@ export const primitive = definePrimitive<'take', Rows>({
   shape: ([s], { indices }) => takeShape(s!, indices),
   jvp: ([t], _p, _y, { indices }) => m.take(t!, indices),
   vjp: (ct, [a], _y, { indices }) => [m.scatterAdd(m.zerosLike(a!), indices, ct)],
+  elements: ({ indices }, s) => (fewRows(indices.length, s[0]!) ? rowElements(indices, s) : null),
   args: ['linear'],
 });
 

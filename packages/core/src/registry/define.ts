@@ -163,6 +163,8 @@ export interface Definition<N extends string, P> {
   readonly args: readonly Dependence[];
   readonly bilinear?: boolean;
   readonly elementwise?: boolean;
+  /** See `PrimitiveDef.elements`. */
+  readonly elements?: PrimitiveDef<N, P>['elements'];
 }
 
 /**
@@ -186,6 +188,7 @@ export function definePrimitive<N extends string, P>(def: Definition<N, P>): Pri
     vjp:
       def.vjp ?? ((ct, primals, out, params, needs) => transposedVjp(prim, ct, primals, out, params, needs)),
     classification,
+    ...(def.elements === undefined ? {} : { elements: def.elements }),
   };
   return prim;
 }
