@@ -14,6 +14,7 @@ import {
   type BatchResult,
   type Engine,
   type LeafFn,
+  type Plain,
   type Primitive,
   type PrimitiveName,
   type ReadResults,
@@ -70,7 +71,7 @@ function complete(
   codegen: boolean,
   read: ReadResults | undefined,
 ): {
-  readonly yAt: readonly number[];
+  readonly yAt: readonly (number | null)[];
   readonly tangents: readonly (readonly (Value | null)[])[];
   readonly compiled: boolean;
 } | null {
@@ -82,7 +83,7 @@ function complete(
   const readY: boolean[] = [];
   const readT: boolean[] = [];
   const yAt = ys.map((y, j) => {
-    if (!(y instanceof StagedDual) || y.trace !== trace) return -1;
+    if (!(y instanceof StagedDual) || y.trace !== trace) return null;
     outputs.push(y.v);
     readY.push(read?.ys[j] ?? true);
     readT.push(read?.tangents[j] ?? true);
@@ -129,15 +130,14 @@ function complete(
     }
     const c = built.compiled;
     if (c !== null) {
-      const inputs = rec.inputValues.slice();
-      for (const index of c.composed.seeds) inputs.push(seedValue(index));
+      const inputs = [...rec.inputValues, ...c.composed.seeds.map(seedValue)];
       const all = c.run.run(inputs as never);
       const nt = c.composed.outputs.length;
       const primals = outputs.filter((_, k) => k >= yCount || readY[k]);
       const np = primals.length - (outputs.length - yCount);
       rec.setValues(primals, [...all.slice(0, np), ...all.slice(np + nt)]);
       // Tangents are fresh arrays (see `fresh` above): handed over, so core returns them without a copy.
-      outs = all.slice(np, np + nt).map((t) => (typeof t === 'number' ? t : handOver(t as never)));
+      outs = all.slice(np, np + nt).map((t) => handOver(t as Plain));
       tangents = c.tangents;
       return { yAt, tangents: spread(tangents, outs, readT, batch), compiled: true };
     }
@@ -145,8 +145,7 @@ function complete(
   rec.runAll();
   if (built.plain === undefined)
     built.plain = staged(() => ir.tangentProgram(forY, built.seeded, batch, false));
-  if (built.plain === null)
-    return { yAt, tangents: eagerTangents(trace, forY, built.seeded), compiled: false };
+  if (built.plain === null) return { yAt, tangents: eagerTangents(trace, forY), compiled: false };
   tangents = built.plain;
   const inputs = tangents.sources.map((s) => (s.kind === 'seed' ? seedValue(s.index) : rec.values[s.v]!));
   outs = ir.interpret(tangents.program, inputs);
@@ -185,28 +184,24 @@ function spread(
 }
 
 /** The JVP rules run on values, for a program whose tangent program cannot be staged. */
-function eagerTangents(
-  trace: DualTrace,
-  p: ir.Program,
-  seeded: readonly (readonly boolean[])[],
-): (Value | null)[][] {
+function eagerTangents(trace: DualTrace, p: ir.Program): (Value | null)[][] {
   const rec = trace.recording;
-  const tan = new Array<Tangent[] | undefined>(p.shapes.length);
+  // Every variable gets its tangents (a constant input's list is empty: zero in every direction).
+  const tan = new Array<readonly Tangent[]>(p.shapes.length);
   p.inputs.forEach((v, i) => {
-    if (seeded[i]?.includes(true)) tan[v] = trace.seeds[i]!.slice();
+    tan[v] = trace.seeds[i]!;
   });
   for (const e of p.eqns) {
-    if (!e.args.some((a) => tan[a] !== undefined)) continue;
     const prim = e.prim as Primitive<PrimitiveName>;
     const primals = e.args.map((a) => rec.values[a]!);
     tan[e.out] = Array.from({ length: trace.batch }, (_, k) => {
-      const ts = e.args.map((a) => tan[a]?.[k] ?? null);
+      const ts = e.args.map((a) => tan[a]![k] ?? null);
       return ts.every((t) => t === null)
         ? null
         : prim.jvp(ts, primals, rec.values[e.out]!, e.params as never);
     });
   }
-  return p.outputs.map((y) => Array.from({ length: trace.batch }, (_, k) => tan[y]?.[k] ?? null));
+  return p.outputs.map((y) => Array.from({ length: trace.batch }, (_, k) => tan[y]![k] ?? null));
 }
 
 /** Options of `forward()`. */
@@ -298,7 +293,9 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
       const tangentOf = (y: Value, j: number, k: number): Value => {
         let t: Value | null = null;
         if (y instanceof DualTracer && y.trace === trace) t = y.tangents[k] ?? null;
-        else if (y instanceof StagedDual && y.trace === trace) t = done?.tangents[done.yAt[j]!]?.[k] ?? null;
+        // A staged value of this trace implies a recorded input, so `complete` ran in full.
+        else if (y instanceof StagedDual && y.trace === trace)
+          t = done!.tangents[done!.yAt[j]!]![k] as Value | null;
         return t ?? m.zeros(shapeOf(y));
       };
       const rec = trace.recording;

@@ -127,8 +127,8 @@ export class DualTrace extends Trace {
     if (rule.constant) return out;
     const pa = scratch[1]!;
     const pb = scratch[2]!;
+    // A dual number has a tangent in some direction, so the result has one there too: always a dual.
     const tangents = new Array<number | null>(this.batch);
-    let anyTangent = false;
     for (let k = 0; k < this.batch; k++) {
       const ta = da === null ? null : da.tangents[k]!;
       const tb = db === null ? null : db.tangents[k]!;
@@ -141,9 +141,8 @@ export class DualTrace extends Trace {
             ? strongProduct(ta, pa)
             : strongProduct(ta, pa) + strongProduct(tb, pb);
       tangents[k] = t;
-      if (t !== null) anyTangent = true;
     }
-    return anyTangent ? new DualTracer(this, out, tangents) : out;
+    return new DualTracer(this, out, tangents);
   }
 
   /** A constant recorded as a program input, so ops on it are recorded, not computed (see `Trace.lift`). */
