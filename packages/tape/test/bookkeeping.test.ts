@@ -89,14 +89,13 @@ describe('scalar inputs', () => {
   });
 
   test('an adjoint that is part plain, part a value of the outer differentiation', () => {
-    // Inner: d/dy [y² + Σ y p] at y = 3 is 6 + Σp (6 from the scalar record, Σp through the program).
-    // F(p) = (6 + Σp)² → ∂F/∂pᵢ = 2(6 + Σp)
+    // Inner f(y) = [y², Σ y p] at y = 3: Jᵀ(1, 1) = 6 + Σp, 6 from the scalar record (plain),
+    // Σp through the program (traced by the outer tape). F(p) = (6 + Σp)² → ∂F/∂pᵢ = 2(6 + Σp)
     const F = (p: m.Value) => {
-      const d = derivative((y: m.Value) => m.add(m.mul(y, y), m.sum(m.mul(y, p))), tape(), 3);
-      return m.square(d);
+      const [g] = pullback((y: m.Value) => [m.mul(y, y), m.sum(m.mul(y, p))], tape(), 3, [[1, 1]]);
+      return m.square(g as m.Value);
     };
-    const p = vec(0.5, 1);
-    expect(gradient(F, tape(), p)).toEqual(vec(15, 15));
+    expect(gradient(F, tape(), vec(0.5, 1))).toEqual(vec(15, 15));
   });
 });
 
