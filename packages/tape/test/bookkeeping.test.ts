@@ -70,6 +70,22 @@ describe('outputs of f', () => {
 });
 
 describe('scalar inputs', () => {
+  test('a scalar slot of the outer tape is a constant of the inner one, on either side', () => {
+    // d/dy (y·x) = x and d/dy (x·y) = x at y = 3; F(x) = x · (that) = x² → 2x
+    const F = (x: m.Value) =>
+      m.mul(
+        x,
+        derivative((y: m.Value) => m.mul(y, x), tape(), 3),
+      );
+    const G = (x: m.Value) =>
+      m.mul(
+        x,
+        derivative((y: m.Value) => m.mul(x, y), tape(), 3),
+      );
+    expect(derivative(F, tape(), 5)).toBe(10);
+    expect(derivative(G, tape(), 5)).toBe(10);
+  });
+
   test('an input f does not use has a zero adjoint', () => {
     const g = gradient((p: m.Value[]) => m.mul(p[0]!, p[0]!), tape(), [3, 4]);
     expect(g).toEqual([6, 0]);
