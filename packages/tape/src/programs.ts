@@ -12,18 +12,30 @@ export interface Built {
   readonly yCount: number;
   readonly active: readonly boolean[];
   /** Compiled: the forward run (outputs, then residuals) and the backward run; null if not stageable. */
-  compiled: { forward: ir.Compiled; backward: ir.Backward; backwardRun: ir.Compiled } | null | undefined;
+  compiled: CompiledRuns | null | undefined;
   /** For interpretation: the backward program reading every primal from the forward run. */
   plain: ir.Backward | null | undefined;
   /** Recordings of this structure seen so far. */
   sightings: number;
 }
 
-export function newBuilt(program: ir.Program, kinds: readonly number[], yCount: number): Built {
+/** The compiled forward run (outputs, then residuals), the backward program and its compiled run. */
+export interface CompiledRuns {
+  readonly forward: ir.Compiled;
+  readonly backward: ir.Backward;
+  readonly backwardRun: ir.Compiled;
+}
+
+/**
+ * A new entry for a program structure: `kinds` are the kinds of its inputs, then
+ * -1 - (the number of outputs of f).
+ */
+export function newBuilt(program: ir.Program, kinds: readonly number[]): Built {
+  const n = program.inputs.length;
   return {
     program,
-    yCount,
-    active: kinds.map((k) => k === ir.InputKind.Active),
+    yCount: -1 - kinds[n]!,
+    active: program.inputs.map((_, i) => kinds[i] === ir.InputKind.Active),
     compiled: undefined,
     plain: undefined,
     sightings: 0,
@@ -34,32 +46,34 @@ function forY(b: Built): ir.Program {
   return { ...b.program, outputs: b.program.outputs.slice(0, b.yCount) };
 }
 
-/** The compiled runs, built on first use; null when the backward program cannot be staged. */
-export function compiledOf(b: Built, codegen: boolean): Built['compiled'] {
-  if (b.compiled !== undefined) return b.compiled;
+/** What `stage` builds, or null when a rule cannot be staged (the engine then runs it on values). */
+function staged<T>(stage: () => T): T | null {
   try {
-    const backward = ir.backwardProgram(forY(b), b.active, true);
-    const forward = ir.compile(
-      { ...b.program, outputs: [...b.program.outputs, ...backward.residuals] },
-      { codegen, fresh: b.yCount },
-    );
-    const backwardRun = ir.compile(backward.program, { codegen, fresh: backward.program.outputs.length });
-    b.compiled = { forward, backward, backwardRun };
+    return stage();
   } catch (e) {
-    if (!(e instanceof ir.NotStageableError)) throw e;
-    b.compiled = null;
+    if (e instanceof ir.NotStageableError) return null;
+    throw e;
+  }
+}
+
+/** The compiled runs, built on first use; null when the backward program cannot be staged. */
+export function compiledOf(b: Built, codegen: boolean): CompiledRuns | null {
+  if (b.compiled === undefined) {
+    b.compiled = staged(() => {
+      const backward = ir.backwardProgram(forY(b), b.active, true);
+      const forward = ir.compile(
+        { ...b.program, outputs: [...b.program.outputs, ...backward.residuals] },
+        { codegen, fresh: b.yCount },
+      );
+      const backwardRun = ir.compile(backward.program, { codegen, fresh: backward.program.outputs.length });
+      return { forward, backward, backwardRun };
+    });
   }
   return b.compiled;
 }
 
 /** The backward program for interpretation, built on first use; null when it cannot be staged. */
 export function plainOf(b: Built): ir.Backward | null {
-  if (b.plain !== undefined) return b.plain;
-  try {
-    b.plain = ir.backwardProgram(forY(b), b.active, false);
-  } catch (e) {
-    if (!(e instanceof ir.NotStageableError)) throw e;
-    b.plain = null;
-  }
+  if (b.plain === undefined) b.plain = staged(() => ir.backwardProgram(forY(b), b.active, false));
   return b.plain;
 }

@@ -21,13 +21,14 @@ import {
 } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
 import { region } from './memory.js';
-import { type Built, compiledOf, newBuilt, plainOf } from './programs.js';
+import { type Built, type CompiledRuns, compiledOf, newBuilt, plainOf } from './programs.js';
 import { TapeTrace, TapeTracer } from './trace.js';
 
 /** How the recorded program of one call was run. */
 interface Run {
   readonly built: Built;
-  readonly compiled: boolean;
+  /** The compiled runs it ran as, or null (interpreted). */
+  readonly compiled: CompiledRuns | null;
   /** Per output of f: its position among the program's outputs, or -1 (a scalar slot or a constant). */
   readonly yAt: readonly number[];
 }
@@ -75,45 +76,39 @@ function complete(
   // A structure is compiled on its second sighting: a one-off costs no code generation.
   if (!rec.early && !rec.foreign && ++built.sightings >= 2) {
     const c = compiledOf(built, codegen);
-    if (c !== null && c !== undefined) {
+    if (c !== null) {
       const vars = [...outputs, ...c.backward.residuals];
       rec.setValues(vars, c.forward.run(rec.inputValues as never));
-      return { built, compiled: true, yAt };
+      return { built, compiled: c, yAt };
     }
   }
   rec.runAll();
-  return { built, compiled: false, yAt };
+  return { built, compiled: null, yAt };
 }
 
 /** The adjoints of the program's active inputs (in input order) for one cotangent of f's outputs. */
-function programAdjoints(
-  trace: TapeTrace,
-  run: Run,
-  cotangent: readonly Value[],
-): (Value | undefined)[] | null {
+function programAdjoints(trace: TapeTrace, run: Run, cotangent: readonly Value[]): (Value | undefined)[] {
   const { built, yAt } = run;
-  const seedOf = new Array<Value>(built.yCount);
-  yAt.forEach((at, j) => {
-    if (at >= 0) seedOf[at] = cotangent[j]!;
-  });
+  // The outputs of f that are program outputs come first among those, in order.
+  const seedOf = cotangent.filter((_, j) => yAt[j]! >= 0);
   const rec = trace.recording;
-  const traced = seedOf.some((s) => s instanceof Tracer);
-  const compiled = run.compiled && !traced ? compiledOf(built, true) : null;
+  // A traced seed (an outer differentiation's) must be differentiated too: interpreted.
+  const compiled = seedOf.some((s) => s instanceof Tracer) ? null : run.compiled;
   const bw = compiled?.backward ?? plainOf(built);
   if (bw === null) return eagerAdjoints(trace, built, seedOf);
   const inputs = bw.sources.map((s) =>
     s.kind === 'seed' ? seedOf[s.index]! : (rec.values[s.v] ?? rec.valueOf(s.v)),
   );
-  const out = compiled != null ? compiled.backwardRun.run(inputs as never) : ir.interpret(bw.program, inputs);
-  const adj = new Array<Value | undefined>(built.active.length);
+  const out =
+    compiled !== null ? compiled.backwardRun.run(inputs as never) : ir.interpret(bw.program, inputs);
   let k = 0;
-  for (let i = 0; i < built.active.length; i++) {
-    if (!built.active[i]) continue;
+  return built.active.map((a) => {
+    if (!a) return undefined;
     const g = out[k++]!;
     // Compiled outputs are fresh arrays (see `fresh` in compiledOf): the caller's to keep.
-    adj[i] = compiled != null && typeof g !== 'number' ? handOver(g as never) : g;
-  }
-  return adj;
+    // An interpreted one may share memory with a seed or a primal (a reshape does).
+    return compiled !== null ? handOver(g as never) : g;
+  });
 }
 
 /** The VJP rules run on values, for a program whose backward program cannot be staged. */
@@ -122,20 +117,16 @@ function eagerAdjoints(trace: TapeTrace, built: Built, seedOf: readonly Value[])
   const rec = trace.recording;
   rec.runAll();
   const ct = new ir.Adjoints(p.shapes.length);
-  const active = new Uint8Array(p.shapes.length);
-  p.inputs.forEach((v, i) => {
-    if (built.active[i]) active[v] = 1;
-  });
-  for (const e of p.eqns) for (const a of e.args) if (active[a]) active[e.out] = 1;
+  const active = ir.activity(p, built.active);
   for (let i = 0; i < built.yCount; i++) {
     const y = p.outputs[i]!;
     if (active[y]) ct.add(y, seedOf[i]!);
   }
   for (let j = p.eqns.length - 1; j >= 0; j--) {
     const e = p.eqns[j]!;
+    // Only an active variable gets an adjoint, so some argument of e is active.
     if (!ct.has(e.out)) continue;
     const needs = e.args.map((a) => active[a] === 1);
-    if (!needs.includes(true)) continue;
     const prim = e.prim as Primitive<PrimitiveName>;
     const primals = () => e.args.map((a) => rec.values[a]!);
     ct.pass(prim, e.out, e.args, p.shapes, e.params, needs, primals, () => rec.values[e.out]!);
@@ -155,12 +146,11 @@ function backward(
   cotangent: readonly Value[],
   run: Run | null,
 ): Value[] {
+  // Without a program (scalar code only) there are no program adjoints.
+  const padj = run === null ? [] : programAdjoints(trace, run, cotangent);
   const n = trace.slots;
-  if (n === 0) {
-    // Array code only: the program's adjoints are the inputs' adjoints.
-    const padj = run === null || run.built.yCount === 0 ? null : programAdjoints(trace, run, cotangent);
-    return inputs.map((x) => padj?.[trace.inputIndex(x)] ?? m.zeros(x.shape));
-  }
+  // Array code only: the program's adjoints are the inputs' adjoints.
+  if (n === 0) return inputs.map((x) => padj[trace.inputIndex(x)] ?? m.zeros(x.shape));
   const { isRecord, arg0, arg1, d0, d1 } = trace.columns;
   const { memory, at } = region(9 * n);
   const sadj = new Float64Array(memory, at, n);
@@ -186,12 +176,9 @@ function backward(
   ys.forEach((y, j) => {
     if (y instanceof TapeTracer && y.trace === trace && y.slot >= 0) accumulate(y.slot, cotangent[j]!);
   });
-  const padj = run === null || run.built.yCount === 0 ? null : programAdjoints(trace, run, cotangent);
-  if (padj !== null) {
-    trace.inputSlots.forEach((s, i) => {
-      const g = padj[i];
-      if (s >= 0 && g !== undefined) accumulate(s, g);
-    });
+  for (const { input, slot } of trace.slotInputs) {
+    const g = padj[input];
+    if (g !== undefined) accumulate(slot, g);
   }
   for (let s = n - 1; s >= 0; s--) {
     if (isRecord[s] === 0) continue;
@@ -221,7 +208,7 @@ function backward(
     }
   }
   return inputs.map((x) => {
-    const g = x.slot >= 0 ? adjointOf(x.slot) : padj?.[trace.inputIndex(x)];
+    const g = x.slot >= 0 ? adjointOf(x.slot) : padj[trace.inputIndex(x)];
     return g === undefined ? m.zeros(x.shape) : g;
   });
 }
@@ -231,11 +218,7 @@ function backward(
  * before reuses its code) and matched by structure; bounded, least recently used first out.
  * The last of a structure's extra integers is -1 - (the number of outputs of f).
  */
-const newPrograms = () =>
-  new ir.ProgramCache<Built>(
-    (p, kinds) => newBuilt(p, kinds.slice(0, -1), -1 - kinds[kinds.length - 1]!),
-    64,
-  );
+const newPrograms = () => new ir.ProgramCache<Built>(newBuilt, 64);
 const generatedPrograms = newPrograms();
 const interpretedPrograms = newPrograms();
 
@@ -272,8 +255,8 @@ export function tape(options: TapeOptions = {}): TapeEngine {
         trace.finish();
       }
       lastTapeLength = trace.records;
-      lastRunCompiled = run?.compiled ?? false;
-      capacities.set(key, Math.max(8, trace.slots));
+      lastRunCompiled = run != null && run.compiled !== null;
+      capacities.set(key, trace.slots);
       const primals = ys.map((y) => (y instanceof TapeTracer && y.trace === trace ? trace.primal(y) : y));
       const results = cotangents(primals).map((ct) => backward(trace, inputs, ys, ct, run));
       return { ys: primals, results };

@@ -49,8 +49,8 @@ export class TapeTrace extends Trace {
   scalarRecords = 0;
   private cols: Columns | null = null;
   readonly recording = new ir.Recording();
-  /** Per program input: the scalar slot it stands for, or -1. */
-  readonly inputSlots: number[] = [];
+  /** The program inputs that stand for scalar slots (their adjoints are the slots'). */
+  readonly slotInputs: { readonly input: number; readonly slot: number }[] = [];
   private readonly slotVars = new Map<number, number>();
 
   /** `capacity`: the slots expected (the previous recording's count), so the columns rarely grow. */
@@ -72,7 +72,6 @@ export class TapeTrace extends Trace {
       return new TapeTracer(this, scalarShape, s, -1);
     }
     const shape = shapeOf(x);
-    this.inputSlots.push(-1);
     return new TapeTracer(this, shape, -1, this.recording.input(ir.InputKind.Active, x, shape));
   }
 
@@ -107,7 +106,6 @@ export class TapeTrace extends Trace {
         const s = shapeOf(a);
         shapes[i] = s;
         vars[i] = this.recording.constantInput(a, s);
-        this.inputSlots.push(-1);
       }
     }
     const shape = prim.shape(shapes, params);
@@ -127,7 +125,6 @@ export class TapeTrace extends Trace {
   /** A constant recorded as a program input, so ops on it are recorded, not computed (see `Trace.lift`). */
   override lift(v: Plain): TapeTracer {
     const shape = shapeOf(v);
-    this.inputSlots.push(-1);
     return new TapeTracer(this, shape, -1, this.recording.constantInput(v, shape));
   }
 
@@ -144,8 +141,8 @@ export class TapeTrace extends Trace {
   private slotVar(slot: number): number {
     let v = this.slotVars.get(slot);
     if (v === undefined) {
+      this.slotInputs.push({ input: this.recording.kinds.length, slot });
       v = this.recording.input(ir.InputKind.Active, this.columns.numbers[slot]!, scalarShape);
-      this.inputSlots.push(slot);
       this.slotVars.set(slot, v);
     }
     return v;
@@ -189,7 +186,7 @@ export class TapeTrace extends Trace {
   private next(isRecord: number): number {
     const s = this.slots;
     const c = this.columns;
-    if (s === c.capacity) this.cols = new Columns(2 * s, c);
+    if (s === c.capacity) this.cols = new Columns(2 * s + 8, c);
     this.columns.isRecord[s] = isRecord;
     this.slots = s + 1;
     return s;

@@ -60,6 +60,12 @@ describe('partials on the scalar path', () => {
     expect(derivative((x: m.Value) => m.mul(m.div(1, x), 0), tape(), 0)).toBe(0);
   });
 
+  test('an infinite adjoint times a zero partial is zero, on either argument', () => {
+    // √(x·0) and 1/(0·x) at x = 1: the infinite adjoint of x·0 meets its zero partial.
+    expect(derivative((x: m.Value) => m.sqrt(m.mul(x, 0)), tape(), 1)).toBe(0);
+    expect(derivative((x: m.Value) => m.div(1, m.mul(0, x)), tape(), 1)).toBe(0);
+  });
+
   test('a NaN partial with a non-zero adjoint stays NaN, on either argument', () => {
     expect(derivative((x: m.Value) => m.sqrt(x), tape(), -1)).toBeNaN();
     expect(derivative((x: m.Value) => m.mul(Number.NaN, x), tape(), 1)).toBeNaN();

@@ -366,6 +366,8 @@ describe('faults', () => {
     );
     expect(() => m.add(leaked, 1)).toThrow(TraceEscapedError);
     expect(() => m.value(leaked)).toThrow(TraceEscapedError);
+    // the message names the engine whose differentiation ended
+    expect(() => m.add(leaked, 1)).toThrow('A traced value of a tape differentiation that has already ended');
   });
 
   test('a 20,000-op chain does not overflow the stack', () => {
