@@ -179,7 +179,8 @@ export class Buffer {
     const v = this.read();
     if (v instanceof Tracer)
       throw new TracedValueError('buffer.toFloat64Array() was called while it holds traced values');
-    return typeof v === 'number' ? Float64Array.of(v) : plainData(v).slice();
+    // `read` returns a fresh copy: its array is the caller's.
+    return typeof v === 'number' ? Float64Array.of(v) : plainData(v);
   }
 
   /** @internal Replaces the values of `trace` by their primals (called when the trace ends). */

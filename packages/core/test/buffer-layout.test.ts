@@ -325,3 +325,14 @@ describe('plain buffers', () => {
     expect(b.read()).toEqual(new NDArray(vec(7, 8, 11, 10), [2, 2]));
   });
 });
+
+describe('toFloat64Array', () => {
+  test("returns the caller's own array, not the buffer's contents", () => {
+    const b = buffer(vec(1, 2));
+    const a = b.toFloat64Array();
+    a[0] = 9;
+    expect(b.read()).toEqual(vec(1, 2));
+    expect(b.toFloat64Array()).toEqual(vec(1, 2));
+    expect(b.toFloat64Array()).not.toBe(b.toFloat64Array());
+  });
+});
