@@ -182,6 +182,24 @@ describe('a matrix backend', () => {
     expect(Array.from(J.toDense().data)).toEqual([2, 0, 0, 2]);
   });
 
+  test('valueAndJacobian and valueAndJacobianInto give f(x) beside the sparse Jacobian', () => {
+    // g = (x0 x1, x0 + 3 x1): J = [[x1, x0], [1, 3]]
+    const g = (x: m.Value) =>
+      m.stack([m.mul(m.get(x, 0), m.get(x, 1)), m.add(m.get(x, 0), m.mul(3, m.get(x, 1)))]);
+    const p = prepareJacobian(g, denseMatrix(), Float64Array.of(0, 0));
+    const [y, J] = p.valueAndJacobian(Float64Array.of(2, 5));
+    expect(Array.from(y as Float64Array)).toEqual([10, 17]);
+    expect(J).toBeInstanceOf(SparseMatrix);
+    expect(Array.from(J.toDense().data)).toEqual([5, 2, 1, 3]);
+    const [y2, out] = p.valueAndJacobianInto(J, Float64Array.of(1, -1));
+    expect(Array.from(y2 as Float64Array)).toEqual([-1, -2]);
+    expect(out).toBe(J);
+    expect(Array.from(J.toDense().data)).toEqual([-1, 1, 1, 3]);
+    expect(codeOf(() => p.valueAndJacobianInto(NDArray.zeros([2, 2]) as never, Float64Array.of(1, 1)))).toBe(
+      'DIFF_INVALID_INPUT',
+    );
+  });
+
   test('gets hessian, with the value and gradient of f', () => {
     const b = denseMatrix();
     const x = Float64Array.of(1, 2);
