@@ -360,3 +360,50 @@ describe('contexts reach f in every variant', () => {
     expect(pf.pushforward(x, [vec(1, 1)], constant(3))).toEqual([vec(3, 3)]);
   });
 });
+
+describe('what a mismatch reports, argument by argument', () => {
+  const f = (x: m.Value, k: number, c: Buffer) => {
+    c.fill(k);
+    return m.mul(m.sum(x), c.get(0));
+  };
+
+  test('an x of another shape beside matching contexts: each context is shown as matching', () => {
+    const prep = prepareGradient(f, tape(), vec(1, 2), constant(2), cache(3));
+    const e = thrown(() => prep.gradient(vec(1, 2, 3), constant(2), cache(3))) as PreparationMismatchError;
+    expect(e).toBeInstanceOf(PreparationMismatchError);
+    expect(e.checks).toEqual([
+      { name: 'x', ok: false, detail: expect.stringMatching(/\[3\].*prepared with .*\[2\]/) },
+      { name: 'context 1', ok: true, detail: 'constant' },
+      { name: 'context 2', ok: true, detail: 'cache [3]' },
+    ]);
+    // the prepared call still works with its own arguments
+    expect(prep.gradient(vec(5, 6), constant(2), cache(3))).toEqual(vec(2, 2));
+  });
+
+  test('a context the preparation did not have', () => {
+    const prep = prepareGradient((x: m.Value) => m.sum(x), tape(), vec(1, 2));
+    const e = thrown(() =>
+      (prep.gradient as (...a: unknown[]) => unknown)(vec(1, 2), constant(1)),
+    ) as PreparationMismatchError;
+    expect(e).toBeInstanceOf(PreparationMismatchError);
+    expect(e.checks.map((c) => [c.name, c.ok, c.detail])).toEqual([
+      ['x', true, expect.any(String)],
+      ['context 1', false, 'not prepared for'],
+    ]);
+  });
+
+  test('f whose output structure changes between calls of a preparation', () => {
+    let calls = 0;
+    const g = (x: m.Value) => (calls++ === 0 ? m.mul(x, 2) : [m.mul(x, 2)]);
+    const prep = prepareJacobian(g, tape(), vec(1, 2));
+    expect(prep.jacobian(vec(1, 2))).toEqual(
+      matrix([
+        [2, 0],
+        [0, 2],
+      ]),
+    );
+    const e = thrown(() => prep.jacobian(vec(1, 2)));
+    expect(e).toBeInstanceOf(StructureMismatchError);
+    expect(e.message).toMatch(/^f returned .* where an earlier call returned .*must not depend on x/);
+  });
+});
