@@ -407,3 +407,78 @@ describe('what a mismatch reports, argument by argument', () => {
     expect(e.message).toMatch(/^f returned .* where an earlier call returned .*must not depend on x/);
   });
 });
+
+describe('in-place functions and the point an operator differentiates at', () => {
+  test('each call of an in-place f starts from a zeroed output buffer', () => {
+    // f adds into y: y ← y + (x², 3x); from zeros each call, so y = (x², 3x) every time.
+    const f = inPlace((y: Buffer, t: m.Value) => {
+      y.set(0, m.add(y.get(0), m.square(t)));
+      y.set(1, m.add(y.get(1), m.mul(3, t)));
+    }, 2);
+    const prep = prepareDerivative(f, tape(), 1);
+    expect(prep.valueAndDerivative(2)).toEqual([vec(4, 6), vec(4, 3)]);
+    expect(prep.valueAndDerivative(2)).toEqual([vec(4, 6), vec(4, 3)]);
+    const J = prepareJacobian(
+      inPlace((y: Buffer, x: m.Value) => y.assign(m.add(y.read(), m.mul(x, x))), new NDArray(vec(0, 0), [2])),
+      dual(),
+      vec(1, 2),
+    );
+    for (let i = 0; i < 2; i++) {
+      // y has the kind of the template: an NDArray
+      expect(J.valueAndJacobian(vec(1, 3))).toEqual([
+        new NDArray(vec(1, 9), [2]),
+        matrix([
+          [2, 0],
+          [0, 6],
+        ]),
+      ]);
+    }
+  });
+
+  test('an in-place f whose template is not a shape is refused by inPlace, naming the argument', () => {
+    const e = thrown(() => inPlace((() => {}) as never, 'two' as never));
+    expect(e).toBeInstanceOf(InvalidInputError);
+    expect(e.message).toMatch(/^inPlace\(f, yTemplate\): yTemplate is/);
+    const g = thrown(() => inPlace(3 as never, 2));
+    expect(g.message).toMatch(/^inPlace\(f, yTemplate\): f must be a function/);
+  });
+
+  test.each([
+    ['a Float64Array', () => vec(1, 2)],
+    ['an NDArray', () => new NDArray(vec(1, 2), [1, 2])],
+  ])('f writing into the caller’s x (%s) does not move the point', (_name, make) => {
+    // f = x₀·x₁ read through the argument; f also overwrites the caller's x₀ on each evaluation.
+    const x = make();
+    const data = x instanceof NDArray ? x.data : x;
+    const f = (v: m.Value) => {
+      data[0] = 100;
+      return m.mul(m.get(m.reshape(v, [2]), 0), m.get(m.reshape(v, [2]), 1));
+    };
+    const engine = dual();
+    const g = gradient(f, engine, x);
+    expect(engine.evaluations).toBe(2);
+    // ∇ = (x₁, x₀) at (1, 2)
+    expect(Array.from(g instanceof NDArray ? g.data : (g as Float64Array))).toEqual([2, 1]);
+  });
+
+  test('gradientInto a tree: number leaves replaced in their container, arrays overwritten', () => {
+    // f = a² + b₀·c₀ + 2·c₁ + d
+    const f = (p: { a: m.Value; b: m.Value[]; c: m.Value; d: { e: m.Value } }) =>
+      m.add(
+        m.add(m.square(p.a), m.mul(p.b[0]!, m.get(p.c, 0))),
+        m.add(m.mul(2, m.get(p.c, 1)), m.sum(p.d.e)),
+      );
+    const x = { a: 3, b: [4], c: vec(5, 6), d: { e: new NDArray(vec(1, 1), [1, 2]) } };
+    const c = vec(0, 0);
+    const e = new NDArray(vec(0, 0), [1, 2]);
+    const out = { a: 0, b: [0], c, d: { e } };
+    expect(gradientInto(out, f, tape(), x)).toBe(out);
+    expect(out).toEqual({ a: 6, b: [5], c: vec(4, 2), d: { e: new NDArray(vec(1, 1), [1, 2]) } });
+    expect(out.c).toBe(c);
+    expect(out.d.e).toBe(e);
+    // An out of another structure: nothing is written.
+    const bad = { a: 0, b: [0, 0], c: vec(0, 0), d: { e: new NDArray(vec(0, 0), [1, 2]) } };
+    expect(thrown(() => gradientInto(bad as never, f, tape(), x))).toBeInstanceOf(StructureMismatchError);
+    expect(bad).toEqual({ a: 0, b: [0, 0], c: vec(0, 0), d: { e: new NDArray(vec(0, 0), [1, 2]) } });
+  });
+});
