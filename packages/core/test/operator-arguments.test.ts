@@ -482,3 +482,20 @@ describe('in-place functions and the point an operator differentiates at', () =>
     expect(bad).toEqual({ a: 0, b: [0, 0], c: vec(0, 0), d: { e: new NDArray(vec(0, 0), [1, 2]) } });
   });
 });
+
+describe('scalar inputs and cotangents, named', () => {
+  test('derivative and secondDerivative need a scalar x, not a tree holding one', () => {
+    const d = thrown(() => derivative((x: m.Value) => x, tape(), [1] as never));
+    expect(d).toBeInstanceOf(InvalidInputError);
+    expect(d.message).toMatch(/^derivative needs a scalar x/);
+    const s = thrown(() => prepareSecondDerivative(m.sin, secondOrder(dual(), tape()), vec(1, 2) as never));
+    expect(s).toBeInstanceOf(InvalidInputError);
+    expect(s.message).toMatch(/^secondDerivative needs a scalar x/);
+  });
+
+  test('a cotangent of another shape is named by its index', () => {
+    const e = thrown(() => pullback(pair, tape(), vec(1, 2), [vec(1, 0), vec(1, 0, 0)]));
+    expect(e).toBeInstanceOf(StructureMismatchError);
+    expect(e.message).toMatch(/cotangents\[1\]/);
+  });
+});
