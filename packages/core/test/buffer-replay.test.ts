@@ -4,6 +4,7 @@
  * by element, or the whole contents). A recording that cannot be replayed leaves the buffers as
  * the call began, and f runs on the ordinary path. References are analytic.
  */
+import { openJournalCount } from '../src/buffer.js';
 import { buffer, derivative, prepareDerivative, prepareGradient, replay } from '@diffint/core';
 import * as m from '@diffint/core/math';
 import { tape } from '@diffint/tape';
@@ -94,10 +95,13 @@ describe('buffers under replay', () => {
       return m.mul(x, inner);
     });
     const p = prepareDerivative(replay(f), tape(), 1);
+    const open = openJournalCount();
     // f = 6x
     expect(p.derivative(1)).toBe(6);
     // the recording was rolled back: the ordinary run wrote the state once
     expect(list(state.read())).toEqual([1]);
+    // the rolled-back journal is closed: no open journal notes later writes
+    expect(openJournalCount()).toBe(open);
     expect(p.derivative(2)).toBe(6);
     expect(list(state.read())).toEqual([2]);
   });
