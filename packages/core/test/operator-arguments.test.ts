@@ -499,3 +499,22 @@ describe('scalar inputs and cotangents, named', () => {
     expect(e.message).toMatch(/cotangents\[1\]/);
   });
 });
+
+describe('first-order operators given a second-order pair use its inner engine', () => {
+  test('gradient, jacobian and derivative on secondOrder(outer, inner) run the inner engine only', () => {
+    const outer = dual();
+    const inner = dual();
+    const backend = secondOrder(outer, inner);
+    expect(gradient(poly, backend, vec(1, 2))).toEqual(vec(4, 13));
+    expect(jacobian(pair, backend, vec(2, 5))).toEqual(
+      matrix([
+        [5, 2],
+        [1, 3],
+      ]),
+    );
+    expect(derivative(m.square, backend, 3)).toBe(6);
+    expect(outer.evaluations).toBe(0);
+    // two columns for the gradient, two for the Jacobian, one for the derivative
+    expect(inner.evaluations).toBe(5);
+  });
+});
