@@ -179,7 +179,8 @@ export class Buffer {
     const v = this.read();
     if (v instanceof Tracer)
       throw new TracedValueError('buffer.toFloat64Array() was called while it holds traced values');
-    return typeof v === 'number' ? Float64Array.of(v) : plainData(v).slice();
+    // `read` returns a fresh copy: its array is the caller's.
+    return typeof v === 'number' ? Float64Array.of(v) : plainData(v);
   }
 
   /** @internal Replaces the values of `trace` by their primals (called when the trace ends). */
@@ -286,6 +287,29 @@ export class Buffer {
     if (this.packedCount === 0) this.clearPacked();
   }
 
+  /**
+   * @internal How the contents are held, for the tests of the bookkeeping (no result depends on
+   * it, only memory): per position `.` plain data, `w` the traced whole, `p` a packed tracer, `t`
+   * a traced slot, `n` a plain number in a slot; the slot and packed counts (null: no array); and
+   * whether the buffer still refers to the trace of its last traced write.
+   */
+  layout(): BufferLayout {
+    let cells = '';
+    for (let k = 0; k < this.size; k++) {
+      const s = this.slots?.[k];
+      if (this.packed !== null && this.packed[k]! >= 0) cells += 'p';
+      else if (s instanceof Tracer) cells += 't';
+      else if (s !== undefined) cells += 'n';
+      else cells += this.whole !== null ? 'w' : '.';
+    }
+    return {
+      cells,
+      slots: this.slots === null ? null : this.slotCount,
+      packed: this.packed === null ? null : this.packedCount,
+      writtenBy: this.writtenBy !== null,
+    };
+  }
+
   /** Keeps `v` packed at `k` if its trace packs it and no other trace's tracers are packed here. */
   private packSlot(k: number, v: Tracer): boolean {
     const t = v.trace;
@@ -367,6 +391,14 @@ export interface BufferSnapshot {
   readonly packed: Int32Array | null;
 }
 
+/** @internal See `Buffer.layout`. */
+export interface BufferLayout {
+  readonly cells: string;
+  readonly slots: number | null;
+  readonly packed: number | null;
+  readonly writtenBy: boolean;
+}
+
 /** A new library-managed buffer: of length n, of a shape, or holding a copy of an array. */
 export function buffer(init: number | Shape | Float64Array | NDArray): Buffer {
   return new Buffer(init);
@@ -430,6 +462,11 @@ export function openJournal(): Journal {
   journals.push(j);
   journalEpoch++;
   return j;
+}
+
+/** @internal The journals open now (a closed one must not stay listed: it would note every later write). */
+export function openJournalCount(): number {
+  return journals.length;
 }
 
 function noteWrite(b: Buffer): void {

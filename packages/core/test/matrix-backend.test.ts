@@ -24,6 +24,14 @@ import { describe, expect, test } from 'vitest';
 const csr = (rows: number, cols: number, rowPtr: number[], colIdx: number[], values: number[]) =>
   new SparseMatrix([rows, cols], Int32Array.from(rowPtr), Int32Array.from(colIdx), Float64Array.from(values));
 
+const thrownBy = (thunk: () => unknown): string => {
+  try {
+    thunk();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+};
 const codeOf = (thunk: () => unknown) => {
   try {
     thunk();
@@ -182,6 +190,24 @@ describe('a matrix backend', () => {
     expect(Array.from(J.toDense().data)).toEqual([2, 0, 0, 2]);
   });
 
+  test('valueAndJacobian and valueAndJacobianInto give f(x) beside the sparse Jacobian', () => {
+    // g = (x0 x1, x0 + 3 x1): J = [[x1, x0], [1, 3]]
+    const g = (x: m.Value) =>
+      m.stack([m.mul(m.get(x, 0), m.get(x, 1)), m.add(m.get(x, 0), m.mul(3, m.get(x, 1)))]);
+    const p = prepareJacobian(g, denseMatrix(), Float64Array.of(0, 0));
+    const [y, J] = p.valueAndJacobian(Float64Array.of(2, 5));
+    expect(Array.from(y as Float64Array)).toEqual([10, 17]);
+    expect(J).toBeInstanceOf(SparseMatrix);
+    expect(Array.from(J.toDense().data)).toEqual([5, 2, 1, 3]);
+    const [y2, out] = p.valueAndJacobianInto(J, Float64Array.of(1, -1));
+    expect(Array.from(y2 as Float64Array)).toEqual([-1, -2]);
+    expect(out).toBe(J);
+    expect(Array.from(J.toDense().data)).toEqual([-1, 1, 1, 3]);
+    expect(codeOf(() => p.valueAndJacobianInto(NDArray.zeros([2, 2]) as never, Float64Array.of(1, 1)))).toBe(
+      'DIFF_INVALID_INPUT',
+    );
+  });
+
   test('gets hessian, with the value and gradient of f', () => {
     const b = denseMatrix();
     const x = Float64Array.of(1, 2);
@@ -199,6 +225,43 @@ describe('a matrix backend', () => {
     expect(Array.from(H.toDense().data)).toEqual([4, 2, 2, 12]);
     expect(p.hessianInto(H, Float64Array.of(2, 1))).toBe(H);
     expect(Array.from(H.toDense().data)).toEqual([2, 4, 4, 6]);
+  });
+
+  test('a sparse result shares no array with another; an out that cannot receive one is named', () => {
+    state.fill(0);
+    const b = denseMatrix();
+    const x = Float64Array.of(1, 2);
+    const p = prepareJacobian(f, b, x);
+    const J1 = p.jacobian(x);
+    const J2 = p.jacobian(x);
+    expect(J1.colIdx).not.toBe(J2.colIdx);
+    expect(J1.colIdx).toEqual(J2.colIdx);
+    const notSparse = thrownBy(() => p.jacobianInto(NDArray.zeros([2, 2]) as never, x));
+    expect(notSparse).toMatch(
+      /^out must be a SparseMatrix to receive a sparse result: pass a result of an earlier call of the same preparation\.$/,
+    );
+    const wrong = new SparseMatrix(
+      [2, 2],
+      Int32Array.of(0, 1, 2),
+      Int32Array.of(0, 1),
+      Float64Array.of(0, 0),
+    );
+    expect(thrownBy(() => p.jacobianInto(wrong, x))).toBe(
+      'out (shape [2, 2], 2 nonzeros) does not have the structure of the result (shape [2, 2], 4 nonzeros); ' +
+        'pass a result of an earlier call of the same preparation.',
+    );
+  });
+
+  test('a prepared sparse hessian', () => {
+    // f = x0² x1: H = [[2 x1, 2 x0], [2 x0, 0]]
+    const p = prepareHessian(
+      (x: m.Value) => m.mul(m.square(m.get(x, 0)), m.get(x, 1)),
+      denseMatrix(),
+      Float64Array.of(0, 0),
+    );
+    const H = p.hessian(Float64Array.of(1, 3));
+    expect(H).toBeInstanceOf(SparseMatrix);
+    expect(Array.from(H.toDense().data)).toEqual([6, 2, 2, 0]);
   });
 
   test('every other operator runs on its inner backend', () => {
