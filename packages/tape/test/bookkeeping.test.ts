@@ -123,9 +123,9 @@ describe('cotangents that are values of an outer differentiation', () => {
     const slope = [...x0].reduce((s, v) => s + Math.cos(Math.sin(v)) * Math.cos(v), 0);
     const inner = tape();
     for (let k = 0; k < 3; k++) {
-      const F = (
-        p: m.Value, // The cotangent is a value of the outer differentiation; the operators' types admit only plain ones.
-      ) => m.sum(pullback(f, inner, x0, [m.mul(p, vec(1, 1)) as Float64Array])[0] as m.Value);
+      // The cotangent is a value of the outer differentiation; the operators' types admit only plain ones.
+      const F = (p: m.Value) =>
+        m.sum(pullback(f, inner, x0, [m.mul(p, vec(1, 1)) as Float64Array])[0] as m.Value);
       expect(derivative(F, tape(), 2)).toBeCloseTo(slope, 14);
     }
     expect(inner.lastRunCompiled).toBe(true);
