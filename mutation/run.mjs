@@ -13,6 +13,7 @@
  * so a run of one file neither reuses nor overwrites the results of another selection.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -38,13 +39,14 @@ const patterns = targets.map((t) => {
   return path;
 });
 
+const name = targets.map((t) => t.replace(/^packages\//, '').replace(/[^\w.-]+/g, '-')).join('+');
+// A long name is cut and told apart by a hash of the whole, so two selections never share a report.
 const selection =
   targets.length === 0
     ? 'all'
-    : targets
-        .map((t) => t.replace(/^packages\//, '').replace(/[^\w.-]+/g, '-'))
-        .join('+')
-        .slice(0, 80);
+    : name.length <= 80
+      ? name
+      : `${name.slice(0, 71)}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 const out = `reports/mutation/${selection}`;
 
 const core = createRequire(join(root, 'package.json')).resolve('@stryker-mutator/core/package.json');
