@@ -20,4 +20,5 @@ export {
 } from './schedule.js';
 export { InputKind, Recording } from './deferred.js';
 export { ProgramCache } from './cache.js';
+export type { Accumulation, Accumulations, Contribution } from './accumulate.js';
 export { type Composed, compose } from './compose.js';
