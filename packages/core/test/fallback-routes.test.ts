@@ -9,11 +9,13 @@ import {
   type Engine,
   NonScalarOutputError,
   gradient,
+  gradientAndHvp,
   hessian,
   hvp,
   jacobian,
   pullback,
   pushforward,
+  secondOrder,
   valueAndGradient,
 } from '@diffint/core';
 import { forward } from '@diffint/forward';
@@ -29,21 +31,24 @@ function both(mode: 'forward' | 'reverse') {
   const reverse = tape();
   const ahead = forward({ chunk: 1 });
   const calls = { pushforward: 0, pullback: 0 };
+  /** The results each pushforward was told are read (`undefined`: all of them). */
+  const reads: (Parameters<NonNullable<Engine['pushforward']>>[4] | undefined)[] = [];
   const engine: Engine = {
     kind: 'engine',
     name: 'both',
     precision: 'float64',
     mode,
-    pushforward: (f, xs, tangents, key) => {
+    pushforward: (f, xs, tangents, key, read) => {
       calls.pushforward++;
-      return ahead.pushforward!(f, xs, tangents, key);
+      reads.push(read);
+      return ahead.pushforward!(f, xs, tangents, key, read);
     },
     pullback: (f, xs, cotangents, key) => {
       calls.pullback++;
       return reverse.pullback!(f, xs, cotangents, key);
     },
   };
-  return { engine, calls };
+  return { engine, calls, reads };
 }
 
 // f(x) = (x₀x₁, x₀ + 2x₁): J = [[x₁, x₀], [1, 2]]
@@ -162,5 +167,48 @@ describe('an x with no elements', () => {
       shape: readonly number[];
     };
     expect(J.shape).toEqual([2, 0]);
+  });
+});
+
+describe('second order over an outer engine with both directions', () => {
+  // g(x) = x₀²x₁ at (3, 5): ∇g = (30, 9), H = [[10, 6], [6, 0]]
+  const g = (v: m.Value) => m.mul(m.square(m.get(v, 0)), m.get(v, 1));
+  const H = matrix([
+    [10, 6],
+    [6, 0],
+  ]);
+
+  test('a forward-mode outer engine builds the Hessian by columns, with the value inside them', () => {
+    const outer = both('forward');
+    const inner = both('reverse');
+    expectClose(hessian(g, secondOrder(outer.engine, inner.engine), x), H);
+    // One pushforward per column (chunk 1), each running the inner gradient once; no separate
+    // evaluation of the gradient at x.
+    expect(outer.calls.pushforward).toBe(2);
+    expect(outer.calls.pullback).toBe(0);
+    expect(inner.calls.pullback).toBe(2);
+  });
+
+  test('a reverse-mode outer engine builds the Hessian by pullbacks of the gradient', () => {
+    const outer = both('reverse');
+    const inner = both('reverse');
+    expectClose(hessian(g, secondOrder(outer.engine, inner.engine), x), H);
+    expect(outer.calls.pushforward).toBe(0);
+    // One pullback of the gradient for both rows (a batch of cotangents), which runs the inner
+    // gradient once, and the gradient at x itself.
+    expect(outer.calls.pullback).toBe(1);
+    expect(inner.calls.pullback).toBe(2);
+  });
+
+  test('hvp reads only the products; gradientAndHvp reads the gradient and the value too', () => {
+    const outer = both('forward');
+    const pair = secondOrder(outer.engine, tape());
+    expectClose(hvp(g, pair, x, [vec(1, 0)]), [vec(10, 6)]);
+    expect(outer.reads).toEqual([{ ys: [false, false], tangents: [true, false] }]);
+    outer.reads.length = 0;
+    const [grad, products] = gradientAndHvp(g, pair, x, [vec(0, 1)]);
+    expectClose(grad, vec(30, 9));
+    expectClose(products, [vec(6, 0)]);
+    expect(outer.reads).toEqual([{ ys: [true, true], tangents: [true, false] }]);
   });
 });
