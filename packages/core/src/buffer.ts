@@ -92,7 +92,7 @@ export class Buffer {
         this.setSlot(k, v);
       }
       if (this.writtenBy !== v.trace) {
-        v.trace.buffers.add(this);
+        v.trace.wrote(this);
         this.writtenBy = v.trace;
       }
       return;
@@ -154,7 +154,7 @@ export class Buffer {
     this.clearPacked();
     if (v instanceof Tracer) {
       this.whole = m.reshape(v, this.shape) as Tracer;
-      this.whole.trace.buffers.add(this);
+      this.whole.trace.wrote(this);
     } else {
       this.data.set(plainData(v));
       this.whole = null;
@@ -190,7 +190,7 @@ export class Buffer {
       const p = trace.primal(this.whole);
       if (p instanceof Tracer) {
         this.whole = p;
-        p.trace.buffers.add(this);
+        p.trace.wrote(this);
       } else {
         this.whole = null;
         this.data.set(plainData(p));
@@ -206,7 +206,7 @@ export class Buffer {
         if (this.whole === null && typeof p === 'number') this.data[k] = p;
         else {
           this.setSlot(k, p);
-          if (p instanceof Tracer) p.trace.buffers.add(this);
+          if (p instanceof Tracer) p.trace.wrote(this);
         }
       }
     }
@@ -217,7 +217,7 @@ export class Buffer {
         if (v instanceof Tracer && v.trace === trace) {
           const p = trace.primal(v);
           slots[k] = p;
-          if (p instanceof Tracer) p.trace.buffers.add(this);
+          if (p instanceof Tracer) p.trace.wrote(this);
         }
       }
       if (this.whole === null) {
@@ -409,26 +409,26 @@ export function buffer(init: number | Shape | Float64Array | NDArray): Buffer {
  * by one operator can start from the state the call began with.
  */
 export class Journal {
-  private readonly before = new Map<Buffer, BufferSnapshot>();
+  /** The state of each buffer written, from before its first write (made on the first). */
+  private before: Map<Buffer, BufferSnapshot> | null = null;
   private afterFirst: Map<Buffer, BufferSnapshot> | null = null;
   private evaluations = 0;
 
   /** Call before each evaluation of f. */
   beginEvaluation(): void {
     if (this.evaluations++ === 0) return;
+    const before = this.before;
     if (this.afterFirst === null) {
       this.afterFirst = new Map();
-      for (const b of this.before.keys()) this.afterFirst.set(b, b.snapshot());
+      if (before !== null) for (const b of before.keys()) this.afterFirst.set(b, b.snapshot());
     }
-    for (const [b, s] of this.before) b.restore(s);
+    if (before !== null) for (const [b, s] of before) b.restore(s);
   }
 
   /** Leaves the buffers as the first evaluation (the one at x itself) left them. */
   close(): void {
-    const i = journals.lastIndexOf(this);
-    if (i >= 0) journals.splice(i, 1);
-    journalEpoch++;
-    if (this.afterFirst === null) return;
+    unlist(this);
+    if (this.afterFirst === null || this.before === null) return;
     for (const [b, s] of this.before) {
       b.restore(this.afterFirst.get(b) ?? s);
       b.settleEnded();
@@ -437,9 +437,8 @@ export class Journal {
 
   /** Closes the journal leaving every buffer as it was when the journal opened. */
   rollback(): void {
-    const i = journals.lastIndexOf(this);
-    if (i >= 0) journals.splice(i, 1);
-    journalEpoch++;
+    unlist(this);
+    if (this.before === null) return;
     for (const [b, s] of this.before) {
       b.restore(s);
       b.settleEnded();
@@ -448,11 +447,22 @@ export class Journal {
 
   /** @internal */
   note(b: Buffer): void {
-    if (!this.before.has(b)) this.before.set(b, b.snapshot());
+    const before = (this.before ??= new Map());
+    if (!before.has(b)) before.set(b, b.snapshot());
   }
 }
 
 const journals: Journal[] = [];
+
+/** Takes a closing journal off the list (the last one, but for a journal closed out of order). */
+function unlist(j: Journal): void {
+  if (journals[journals.length - 1] === j) journals.pop();
+  else {
+    const i = journals.lastIndexOf(j);
+    if (i >= 0) journals.splice(i, 1);
+  }
+  journalEpoch++;
+}
 /** Changes whenever a journal opens or closes: a buffer noted in this epoch needs no new note. */
 let journalEpoch = 0;
 

@@ -110,9 +110,15 @@ export function checkContexts(contexts: readonly unknown[]): asserts contexts is
 }
 
 /** The values f receives for contexts: caches become the preparation's own buffers. */
-export function contextValues(contexts: readonly Context[], caches: readonly (Buffer | null)[]): unknown[] {
+export function contextValues(
+  contexts: readonly Context[],
+  caches: readonly (Buffer | null)[],
+): readonly unknown[] {
+  if (contexts.length === 0) return noContexts;
   return contexts.map((c, i) => (c.kind === 'constant' ? c.value : caches[i]!));
 }
+
+const noContexts: readonly unknown[] = Object.freeze([]);
 
 export function allocateCaches(contexts: readonly Context[]): (Buffer | null)[] {
   return contexts.map((c) => (c.kind === 'cache' ? new Buffer(c.template) : null));

@@ -3,18 +3,49 @@
  * because a result may share memory with an input, a seed or another result. An engine that
  * allocates a result itself, and keeps no reference to it, hands it over instead, and core
  * returns it without the copy.
+ *
+ * A call hands over a few arrays and core takes them over before it returns, so they are kept
+ * in a handful of slots (a weak set costs an identity hash per array); more go to a weak set.
+ * The slots are emptied when a call begins (`releaseHandedOver`): an array nobody took over by
+ * then is not kept alive, and forgetting one only costs a copy.
  */
 import { type Plain, plainData } from './values.js';
 
-const handedOver = new WeakSet<Float64Array>();
+const slots: (Float64Array | null)[] = [null, null, null, null];
+let overflow = new WeakSet<Float64Array>();
+let overflowUsed = false;
 
 /** Marks a freshly allocated value that nothing else references: core may return it as is. */
 export function handOver<T extends Plain>(v: T): T {
-  if (typeof v !== 'number') handedOver.add(plainData(v));
+  if (typeof v === 'number') return v;
+  const data = plainData(v);
+  for (let i = 0; i < slots.length; i++) {
+    if (slots[i] === null) {
+      slots[i] = data;
+      return v;
+    }
+  }
+  overflow.add(data);
+  overflowUsed = true;
   return v;
 }
 
 /** True (once) for data an engine handed over. */
 export function takeOver(data: Float64Array): boolean {
-  return handedOver.delete(data);
+  for (let i = 0; i < slots.length; i++) {
+    if (slots[i] === data) {
+      slots[i] = null;
+      return true;
+    }
+  }
+  return overflowUsed && overflow.delete(data);
+}
+
+/** Forgets what was handed over and not taken: called as an operator's call begins. */
+export function releaseHandedOver(): void {
+  for (let i = 0; i < slots.length; i++) slots[i] = null;
+  if (overflowUsed) {
+    overflow = new WeakSet();
+    overflowUsed = false;
+  }
 }

@@ -130,8 +130,8 @@ let nextTraceId = 1;
 export abstract class Trace {
   readonly id = nextTraceId++;
   active = true;
-  /** Buffers written with this trace's values, settled to primal values when it ends. */
-  readonly buffers = new Set<Buffer>();
+  /** Buffers written with this trace's values, settled to primal values when it ends (made on first write). */
+  private written: Set<Buffer> | null = null;
   abstract readonly engine: string;
 
   /** Apply `prim` to `args`, at least one of which is a tracer of this trace. */
@@ -167,11 +167,23 @@ export abstract class Trace {
    */
   lift?(v: Plain): Tracer;
 
+  /** Notes that `b` holds a value of this trace (it is settled when the trace ends). */
+  wrote(b: Buffer): void {
+    (this.written ??= new Set()).add(b);
+  }
+
+  /** The buffers that hold values of this trace. */
+  get buffers(): ReadonlySet<Buffer> {
+    return this.written ?? noBuffers;
+  }
+
   /** Ends the trace: its tracers become unusable and the buffers it wrote hold primal values again. */
   finish(): void {
     this.active = false;
-    for (const b of this.buffers) b.settle(this);
-    this.buffers.clear();
+    const written = this.written;
+    if (written === null) return;
+    for (const b of written) b.settle(this);
+    written.clear();
   }
 }
 
@@ -258,6 +270,7 @@ export function bindElementwise(prim: Primitive, a: Value, b: Value | undefined)
 }
 
 const noParams = Object.freeze({});
+const noBuffers: ReadonlySet<Buffer> = new Set();
 
 /**
  * A mark in the order of traces: every trace created after this call has an id at least this

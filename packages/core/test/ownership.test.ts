@@ -1,4 +1,4 @@
-import { gradient } from '@diffint/core';
+import { gradient, prepareGradient } from '@diffint/core';
 import { type Engine, handOver } from '@diffint/core/engine';
 import { describe, expect, test } from 'vitest';
 
@@ -34,5 +34,91 @@ describe('results are fresh', () => {
       Float64Array.of(0, 0),
     );
     expect(again).not.toBe(owned);
+  });
+});
+
+describe('handing over', () => {
+  test('every leaf of a tree handed over in one call is returned as is', () => {
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
+    const owned = keys.map((_, i) => Float64Array.of(i, -i));
+    const engine: Engine = {
+      kind: 'engine',
+      name: 'fixed',
+      precision: 'float64',
+      mode: 'reverse',
+      pullback: (fn, xs) => ({ ys: fn(xs), results: [owned.map((o) => handOver(o))] }),
+    };
+    const x = Object.fromEntries(keys.map((k) => [k, Float64Array.of(0, 0)]));
+    const g = gradient((p: Record<string, unknown>) => 0 * Object.keys(p).length, engine, x) as Record<
+      string,
+      Float64Array
+    >;
+    keys.forEach((k, i) => expect(g[k]).toBe(owned[i]));
+  });
+
+  test('an array handed over and not taken is forgotten by the next call', () => {
+    // The engine hands over an array it keeps, and returns it (not handed over) a call later:
+    // that result must be a copy, or the engine's later writes would show in the user's result.
+    const kept = Float64Array.of(1, 2);
+    let call = 0;
+    const engine: Engine = {
+      kind: 'engine',
+      name: 'keeps',
+      precision: 'float64',
+      mode: 'reverse',
+      pullback: (fn, xs) => {
+        if (call++ === 0) {
+          handOver(kept);
+          return { ys: fn(xs), results: [[handOver(Float64Array.of(0, 0))]] };
+        }
+        return { ys: fn(xs), results: [[kept]] };
+      },
+    };
+    const f = (x: unknown) => 0 * (x as Float64Array).length;
+    gradient(f, engine, Float64Array.of(0, 0));
+    const g = gradient(f, engine, Float64Array.of(0, 0));
+    expect(g).not.toBe(kept);
+    kept[0] = 99;
+    expect(Array.from(g)).toEqual([1, 2]);
+  });
+});
+
+describe('the point an engine receives', () => {
+  /** An engine that keeps every x it is given. */
+  function keeping(n: number) {
+    const seen: Float64Array[] = [];
+    const engine: Engine = {
+      kind: 'engine',
+      name: 'keeping',
+      precision: 'float64',
+      mode: 'reverse',
+      pullback: (fn, xs) => {
+        seen.push(xs[0] as Float64Array);
+        return { ys: fn(xs), results: [[handOver(new Float64Array(n))]] };
+      },
+    };
+    return { seen, engine };
+  }
+
+  test.each([3, 20, 500, 5000])('is a copy of its own on every call, n = %i', (n) => {
+    const { seen, engine } = keeping(n);
+    const f = (x: unknown) => 0 * (x as Float64Array).length;
+    const p = prepareGradient(f, engine, new Float64Array(n));
+    const points: Float64Array[] = [];
+    const x = new Float64Array(n);
+    for (let call = 0; call < 40; call++) {
+      for (let i = 0; i < n; i++) x[i] = call * 1000 + i;
+      points.push(x.slice());
+      p.gradient(x);
+      expect(seen[call]).not.toBe(x);
+    }
+    // distinct arrays, each holding its call's point, unchanged by the caller's later writes
+    expect(new Set(seen).size).toBe(40);
+    seen.forEach((s, call) => expect(Array.from(s)).toEqual(Array.from(points[call]!)));
+    // and no two share memory: overwriting one changes no other
+    seen[7]!.fill(-1);
+    seen.forEach((s, call) => {
+      if (call !== 7) expect(Array.from(s)).toEqual(Array.from(points[call]!));
+    });
   });
 });

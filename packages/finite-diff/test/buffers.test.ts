@@ -140,3 +140,30 @@ describe('contexts', () => {
     expect(relativeError(jt as Float64Array, [-1.2 + 0.7, Math.cos(0.7)])).toBeLessThanOrEqual(1e-7);
   });
 });
+
+describe('a buffer written by some evaluations only', () => {
+  // Central differences evaluate f at x, then at x + h and x − h: here only x + h writes.
+  test.each([
+    ['first written by the second evaluation', (x: number) => x > 0.5],
+    ['written by the first and second, not the third', (x: number) => x >= 0.5],
+  ])('is left as the evaluation at x left it: %s', (_, writes) => {
+    const b = buffer(Float64Array.of(1, 2));
+    const f = (x: m.Value) => {
+      const v = x as number;
+      if (writes(v)) {
+        b.set(0, 10 * v);
+        b.set(1, m.add(b.get(1), v));
+      }
+      return m.mul(v, v);
+    };
+    const x = 0.5;
+    const after = writes(x) ? [10 * x, 2 + x] : [1, 2];
+    expect(relativeError([gradient(f, finiteDiff(), x) as number], [2 * x])).toBeLessThanOrEqual(1e-7);
+    expect(Array.from(b.read() as Float64Array)).toEqual(after);
+    // and on a repeated prepared call, from that state
+    const p = prepareGradient(f, finiteDiff(), x);
+    p.gradient(x);
+    const again = writes(x) ? [10 * x, 2 + 2 * x] : [1, 2];
+    expect(Array.from(b.read() as Float64Array)).toEqual(again);
+  });
+});

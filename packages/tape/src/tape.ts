@@ -33,6 +33,14 @@ interface Run {
   readonly yAt: readonly number[];
 }
 
+/** What a preparation's last recording leaves for its next one. */
+interface Previous {
+  /** Its scalar slots: the next recording allocates its columns once. */
+  slots: number;
+  /** Its program, which the next recording follows while it records the same (see `ir.Recording`). */
+  program: ir.Program | null;
+}
+
 /** Options of `tape()`. */
 export interface TapeOptions {
   /**
@@ -60,25 +68,30 @@ function complete(
   codegen: boolean,
 ): Run | null {
   const rec = trace.recording;
-  if (rec.program.inputs.length === 0) return null;
+  if (rec.inputCount === 0) return null;
   const outputs: number[] = [];
-  const yAt = ys.map((y) => {
-    if (!(y instanceof TapeTracer) || y.trace !== trace || y.v < 0) return -1;
-    outputs.push(y.v);
-    return outputs.length - 1;
-  });
+  const yAt = new Array<number>(ys.length);
+  for (let j = 0; j < ys.length; j++) {
+    const y = ys[j];
+    if (!(y instanceof TapeTracer) || y.trace !== trace || y.v < 0) yAt[j] = -1;
+    else yAt[j] = outputs.push(y.v) - 1;
+  }
   const yCount = outputs.length;
-  const held: Tracer[] = [];
-  for (const b of trace.buffers) b.heldBy(trace, held);
-  for (const t of held) if ((t as TapeTracer).v >= 0) outputs.push((t as TapeTracer).v);
+  if (trace.buffers.size > 0) {
+    const held: Tracer[] = [];
+    for (const b of trace.buffers) b.heldBy(trace, held);
+    for (const t of held) if ((t as TapeTracer).v >= 0) outputs.push((t as TapeTracer).v);
+  }
   const program = rec.finish(outputs);
   const built = cache.get(program, [...rec.kinds, -1 - yCount]);
   // A structure is compiled on its second sighting: a one-off costs no code generation.
   if (!rec.early && !rec.foreign && ++built.sightings >= 2) {
     const c = compiledOf(built, codegen);
     if (c !== null) {
-      const vars = [...outputs, ...c.backward.residuals];
-      rec.setValues(vars, c.forward.run(rec.inputValues as never));
+      // The forward run returns the outputs, then the residuals.
+      const values = c.forward.run(rec.inputValues as never);
+      rec.setValues(outputs, values);
+      rec.setValues(c.backward.residuals, values, outputs.length);
       return { built, compiled: c, yAt };
     }
   }
@@ -90,25 +103,41 @@ function complete(
 function programAdjoints(trace: TapeTrace, run: Run, cotangent: readonly Value[]): (Value | undefined)[] {
   const { built, yAt } = run;
   // The outputs of f that are program outputs come first among those, in order.
-  const seedOf = cotangent.filter((_, j) => yAt[j]! >= 0);
-  const rec = trace.recording;
+  const seedOf: Value[] = [];
   // A traced seed (an outer differentiation's) must be differentiated too: interpreted.
-  const compiled = seedOf.some((s) => s instanceof Tracer) ? null : run.compiled;
+  let traced = false;
+  for (let j = 0; j < cotangent.length; j++) {
+    if (yAt[j]! < 0) continue;
+    const s = cotangent[j]!;
+    seedOf.push(s);
+    if (s instanceof Tracer) traced = true;
+  }
+  const rec = trace.recording;
+  const compiled = traced ? null : run.compiled;
   const bw = compiled?.backward ?? plainOf(built);
   if (bw === null) return eagerAdjoints(trace, built, seedOf);
-  const inputs = bw.sources.map((s) =>
-    s.kind === 'seed' ? seedOf[s.index]! : (rec.values[s.v] ?? rec.valueOf(s.v)),
-  );
+  const sources = bw.sources;
+  const inputs = new Array<Value>(sources.length);
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i]!;
+    inputs[i] = s.kind === 'seed' ? seedOf[s.index]! : (rec.values[s.v] ?? rec.valueOf(s.v));
+  }
   const out =
     compiled !== null ? compiled.backwardRun.run(inputs as never) : ir.interpret(bw.program, inputs);
+  const active = built.active;
+  const adjoints = new Array<Value | undefined>(active.length);
   let k = 0;
-  return built.active.map((a) => {
-    if (!a) return undefined;
+  for (let i = 0; i < active.length; i++) {
+    if (!active[i]) {
+      adjoints[i] = undefined;
+      continue;
+    }
     const g = out[k++]!;
     // Compiled outputs are fresh arrays (see `fresh` in compiledOf): the caller's to keep.
     // An interpreted one may share memory with a seed or a primal (a reshape does).
-    return compiled !== null ? handOver(g as never) : g;
-  });
+    adjoints[i] = compiled !== null ? handOver(g as never) : g;
+  }
+  return adjoints;
 }
 
 /** The VJP rules run on values, for a program whose backward program cannot be staged. */
@@ -150,7 +179,14 @@ function backward(
   const padj = run === null ? [] : programAdjoints(trace, run, cotangent);
   const n = trace.slots;
   // Array code only: the program's adjoints are the inputs' adjoints.
-  if (n === 0) return inputs.map((x) => padj[trace.inputIndex(x)] ?? m.zeros(x.shape));
+  if (n === 0) {
+    const gs = new Array<Value>(inputs.length);
+    for (let i = 0; i < inputs.length; i++) {
+      const x = inputs[i]!;
+      gs[i] = padj[trace.inputIndex(x)] ?? m.zeros(x.shape);
+    }
+    return gs;
+  }
   const { isRecord, arg0, arg1, d0, d1 } = trace.columns;
   const { memory, at } = region(9 * n);
   const sadj = new Float64Array(memory, at, n);
@@ -227,8 +263,8 @@ export function tape(options: TapeOptions = {}): TapeEngine {
   const codegen = options.codegen !== false;
   let lastTapeLength = 0;
   let lastRunCompiled = false;
-  /** Slots of each preparation's last recording: the next one allocates its columns once. */
-  const capacities = new WeakMap<PrepKey, number>();
+  /** What each preparation's last recording left for the next (see `Previous`). */
+  const previous = new WeakMap<PrepKey, Previous>();
   const cache = codegen ? generatedPrograms : interpretedPrograms;
   return {
     kind: 'engine',
@@ -243,12 +279,18 @@ export function tape(options: TapeOptions = {}): TapeEngine {
       return lastRunCompiled;
     },
     pullback(f: LeafFn, xs, cotangents, key): BatchResult {
-      const trace = new TapeTrace(capacities.get(key) ?? 8);
+      let prev = previous.get(key);
+      if (prev === undefined) {
+        prev = { slots: 8, program: null };
+        previous.set(key, prev);
+      }
+      const trace = new TapeTrace(prev.slots, prev.program);
       let inputs: TapeTracer[];
       let ys: readonly Value[];
       let run: Run | null;
       try {
-        inputs = xs.map((x) => trace.input(x));
+        inputs = new Array<TapeTracer>(xs.length);
+        for (let i = 0; i < xs.length; i++) inputs[i] = trace.input(xs[i]!);
         ys = f(inputs);
         run = complete(trace, ys, cache, codegen);
       } finally {
@@ -256,9 +298,16 @@ export function tape(options: TapeOptions = {}): TapeEngine {
       }
       lastTapeLength = trace.records;
       lastRunCompiled = run != null && run.compiled !== null;
-      capacities.set(key, trace.slots);
-      const primals = ys.map((y) => (y instanceof TapeTracer && y.trace === trace ? trace.primal(y) : y));
-      const results = cotangents(primals).map((ct) => backward(trace, inputs, ys, ct, run));
+      prev.slots = trace.slots;
+      prev.program = run === null ? null : run.built.program;
+      const primals = new Array<Value>(ys.length);
+      for (let j = 0; j < ys.length; j++) {
+        const y = ys[j]!;
+        primals[j] = y instanceof TapeTracer && y.trace === trace ? trace.primal(y) : y;
+      }
+      const cts = cotangents(primals);
+      const results = new Array<Value[]>(cts.length);
+      for (let k = 0; k < cts.length; k++) results[k] = backward(trace, inputs, ys, cts[k]!, run);
       return { ys: primals, results };
     },
   };

@@ -23,6 +23,13 @@ type Shape = readonly number[];
 
 const scalarShape: Shape = shapeOf(0);
 
+/**
+ * The argument variables and shapes of the op being recorded, by arity: filled and read within
+ * one `process` (which runs no user code), and copied by the recording where it keeps them.
+ */
+const argVars: number[][] = [];
+const argShapes: Shape[][] = [];
+
 /** Where a scalar rule writes the output and partials of one op. */
 const scratch = new Float64Array(3);
 
@@ -48,14 +55,21 @@ export class TapeTrace extends Trace {
   slots = 0;
   scalarRecords = 0;
   private cols: Columns | null = null;
-  readonly recording = new ir.Recording();
+  readonly recording: ir.Recording;
   /** The program inputs that stand for scalar slots (their adjoints are the slots'). */
   readonly slotInputs: { readonly input: number; readonly slot: number }[] = [];
-  private readonly slotVars = new Map<number, number>();
+  private slotVars: Map<number, number> | null = null;
 
-  /** `capacity`: the slots expected (the previous recording's count), so the columns rarely grow. */
-  constructor(private readonly capacity: number) {
+  /**
+   * `capacity`: the slots expected (the previous recording's count), so the columns rarely grow;
+   * `guide`: the program the previous recording made, expected again (see `ir.Recording`).
+   */
+  constructor(
+    private readonly capacity: number,
+    guide: ir.Program | null = null,
+  ) {
     super();
+    this.recording = new ir.Recording(guide);
   }
 
   /** The scalar columns, allocated on first use (array code never needs them). */
@@ -77,7 +91,7 @@ export class TapeTrace extends Trace {
 
   /** The program input index of an input tracer's variable (inputs come first). */
   inputIndex(t: TapeTracer): number {
-    return this.recording.program.inputs.indexOf(t.v);
+    return this.recording.inputIndex(t.v);
   }
 
   get records(): number {
@@ -95,8 +109,8 @@ export class TapeTrace extends Trace {
       if (t !== null) return t;
     }
     const n = args.length;
-    const vars = new Array<number>(n);
-    const shapes = new Array<Shape>(n);
+    const vars = (argVars[n] ??= new Array<number>(n).fill(0));
+    const shapes = (argShapes[n] ??= new Array<Shape>(n).fill(scalarShape));
     for (let i = 0; i < n; i++) {
       const a = args[i]!;
       if (a instanceof TapeTracer && a.trace === this) {
@@ -139,6 +153,7 @@ export class TapeTrace extends Trace {
 
   /** The program variable standing for a scalar slot (an active input of the program). */
   private slotVar(slot: number): number {
+    this.slotVars ??= new Map();
     let v = this.slotVars.get(slot);
     if (v === undefined) {
       this.slotInputs.push({ input: this.recording.kinds.length, slot });

@@ -10,6 +10,7 @@ import { Tracer, type Value, bind } from '../trace.js';
 import { NDArray, type Plain, type Shape } from '../values.js';
 import { computedByInterpreter } from './interpret.js';
 import { type Program, ProgramBuilder } from './program.js';
+import { sameParams } from './signature.js';
 
 /** What an input of a recording is; part of the structure a compiled program is matched by. */
 export const InputKind = {
@@ -30,9 +31,31 @@ function snapshot(a: Float64Array | NDArray): Plain {
   return a instanceof Float64Array ? a.slice() : new NDArray(a.data.slice(), a.shape);
 }
 
-/** A run of f recorded as a program, with the values its inputs had on this run. */
+/** True when two shapes have the same dimensions. */
+function sameDims(a: Shape, b: Shape): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/**
+ * A run of f recorded as a program, with the values its inputs had on this run.
+ *
+ * A recording may be guided by the program an earlier run recorded (the engine's last one for
+ * the preparation). While every input and equation is the one the guide has at that place —
+ * same primitive, arguments, parameters and shapes — nothing is appended: a steady loop of
+ * calls records the guide's structure without building it again, and `finish` returns the guide
+ * itself, which the program cache confirms by identity. At the first difference the prefix is
+ * copied out of the guide and the recording goes on as an unguided one.
+ */
 export class Recording {
-  readonly program = new ProgramBuilder();
+  private built: ProgramBuilder | null;
+  private guide: Program | null;
+  /** While guided: variables, inputs and equations recorded so far (all the guide's). */
+  private vars = 0;
+  private inputsSeen = 0;
+  private eqnsSeen = 0;
   readonly kinds: InputKind[] = [];
   /** Per input (in order): its value on this run. */
   readonly inputValues: Value[] = [];
@@ -45,9 +68,33 @@ export class Recording {
   /** True once a value of another differentiation is an input. */
   foreign = false;
 
+  /** `guide`: the program an earlier run recorded, expected again (see the class). */
+  constructor(guide: Program | null = null) {
+    this.guide = guide;
+    this.built = guide === null ? new ProgramBuilder() : null;
+  }
+
+  /** The program recorded so far, as a builder (a guided recording stops following its guide). */
+  get program(): ProgramBuilder {
+    return this.built ?? this.diverge();
+  }
+
+  /** Inputs recorded so far. */
+  get inputCount(): number {
+    return this.built === null ? this.inputsSeen : this.built.inputs.length;
+  }
+
+  /** The input index of variable `v` (an input), or -1. */
+  inputIndex(v: number): number {
+    if (this.built !== null) return this.built.inputs.indexOf(v);
+    const inputs = this.guide!.inputs;
+    for (let i = 0; i < this.inputsSeen; i++) if (inputs[i] === v) return i;
+    return -1;
+  }
+
   /** A new input of the given kind, with its value on this run. */
   input(kind: InputKind, value: Value, shape: Shape): number {
-    const v = this.program.input(shape);
+    const v = this.followInput(shape) ? this.vars++ : this.program.input(shape);
     this.kinds.push(kind);
     this.inputValues.push(value);
     this.values[v] = value;
@@ -62,19 +109,33 @@ export class Recording {
     return this.input(InputKind.Array, computedByInterpreter(a) ? a : snapshot(a), shape);
   }
 
-  /** Appends an equation and returns its output variable. */
+  /**
+   * Appends an equation and returns its output variable. `args` is read, not kept: the caller
+   * may reuse the array.
+   */
   eqn<N extends PrimitiveName>(
     prim: Primitive<N>,
     args: readonly number[],
     params: PrimitiveParams[N],
     shape: Shape,
   ): number {
-    return this.program.eqn(prim as AnyPrimitive, args, params as PrimitiveParams[PrimitiveName], shape);
+    if (this.built === null && this.followEqn(prim as AnyPrimitive, args, params, shape)) return this.vars++;
+    return this.program.eqn(
+      prim as AnyPrimitive,
+      args.slice(),
+      params as PrimitiveParams[PrimitiveName],
+      shape,
+    );
+  }
+
+  /** The shape of variable `v`. */
+  shapeOf(v: number): Shape {
+    return (this.built ?? this.guide!).shapes[v]!;
   }
 
   /** Equations recorded so far. */
   get size(): number {
-    return this.program.eqns.length;
+    return this.built === null ? this.eqnsSeen : this.built.eqns.length;
   }
 
   /** The value of variable `v`, running the equations up to the one that makes it. */
@@ -89,21 +150,84 @@ export class Recording {
 
   /** Runs every equation not yet run (interpreting them with `bind`). */
   runAll(): void {
-    this.run(this.program.eqns.length);
+    this.run(this.size);
   }
 
-  /** Sets the values of variables computed elsewhere (by a compiled run). */
-  setValues(vars: readonly number[], values: readonly Value[]): void {
-    for (let i = 0; i < vars.length; i++) this.values[vars[i]!] = values[i];
+  /** Sets the values of variables computed elsewhere (by a compiled run), read from `values[from…]`. */
+  setValues(vars: readonly number[], values: readonly Value[], from = 0): void {
+    for (let i = 0; i < vars.length; i++) this.values[vars[i]!] = values[from + i];
   }
 
-  /** The recorded program, with these variables as its outputs. */
+  /** The recorded program, with these variables as its outputs (the guide itself when it is that). */
   finish(outputs: readonly number[]): Program {
+    const g = this.guide;
+    if (
+      this.built === null &&
+      g !== null &&
+      this.eqnsSeen === g.eqns.length &&
+      this.vars === g.shapes.length
+    ) {
+      const same = outputs.length === g.outputs.length && outputs.every((o, i) => o === g.outputs[i]);
+      return same ? g : { ...g, outputs: outputs.slice() };
+    }
     return this.program.finish(outputs);
   }
 
+  /** Whether the next variable is an input of this shape in the guide (then it is taken as recorded). */
+  private followInput(shape: Shape): boolean {
+    if (this.built !== null) return false;
+    const g = this.guide!;
+    const v = this.vars;
+    if (g.inputs[this.inputsSeen] === v && sameDims(g.shapes[v]!, shape)) {
+      this.inputsSeen++;
+      return true;
+    }
+    this.diverge();
+    return false;
+  }
+
+  /** Whether the guide's next equation is this one (then it is taken as recorded). */
+  private followEqn(prim: AnyPrimitive, args: readonly number[], params: unknown, shape: Shape): boolean {
+    const g = this.guide!;
+    const e = g.eqns[this.eqnsSeen];
+    const v = this.vars;
+    if (
+      e !== undefined &&
+      e.out === v &&
+      e.prim === prim &&
+      sameArgs(e.args, args) &&
+      sameParams(e.params, params) &&
+      sameDims(g.shapes[v]!, shape)
+    ) {
+      this.eqnsSeen++;
+      return true;
+    }
+    this.diverge();
+    return false;
+  }
+
+  /** Stops following the guide: what was recorded so far is copied out of it into a builder. */
+  private diverge(): ProgramBuilder {
+    const b = new ProgramBuilder();
+    const g = this.guide!;
+    let i = 0;
+    let j = 0;
+    for (let v = 0; v < this.vars; v++) {
+      if (g.inputs[i] === v) {
+        b.input(g.shapes[v]!);
+        i++;
+      } else {
+        const e = g.eqns[j++]!;
+        b.eqn(e.prim, e.args, e.params, g.shapes[v]!);
+      }
+    }
+    this.built = b;
+    this.guide = null;
+    return b;
+  }
+
   private run(upTo: number): void {
-    const { eqns } = this.program;
+    const eqns = (this.built ?? this.guide!).eqns;
     const values = this.values;
     for (let j = this.evaluated; j < upTo; j++) {
       const e = eqns[j]!;
@@ -112,4 +236,10 @@ export class Recording {
     }
     if (upTo > this.evaluated) this.evaluated = upTo;
   }
+}
+
+function sameArgs(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }

@@ -57,7 +57,8 @@ export function hashProgram(p: Program, kinds: ArrayLike<number>): number {
   return h;
 }
 
-function sameParams(a: unknown, b: unknown): boolean {
+/** True when two equations' parameters are equal (numbers by `Object.is`, arrays and records entry by entry). */
+export function sameParams(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
     return typeof a === 'number' && typeof b === 'number' && Object.is(a, b);
@@ -88,10 +89,11 @@ function sameShapeOf(p: Program, q: Program, v: number): boolean {
 
 /** True when two programs (with their extra integers) have the same structure. */
 export function sameProgram(p: Program, pk: ArrayLike<number>, q: Program, qk: ArrayLike<number>): boolean {
+  // A guided recording that followed its guide to the end returns the guide itself.
+  if (p === q) return sameInts(pk, qk);
   if (p.eqns.length !== q.eqns.length || p.inputs.length !== q.inputs.length) return false;
   if (p.outputs.length !== q.outputs.length || p.shapes.length !== q.shapes.length) return false;
-  if (pk.length !== qk.length) return false;
-  for (let i = 0; i < pk.length; i++) if (pk[i] !== qk[i]) return false;
+  if (!sameInts(pk, qk)) return false;
   for (let i = 0; i < p.inputs.length; i++) {
     if (p.inputs[i] !== q.inputs[i] || !sameShapeOf(p, q, p.inputs[i]!)) return false;
   }
@@ -103,5 +105,11 @@ export function sameProgram(p: Program, pk: ArrayLike<number>, q: Program, qk: A
     if (!sameParams(e.params, f.params)) return false;
   }
   for (let i = 0; i < p.outputs.length; i++) if (p.outputs[i] !== q.outputs[i]) return false;
+  return true;
+}
+
+function sameInts(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

@@ -35,7 +35,8 @@ import {
   sameStructure,
   unflatten,
 } from '../pytree.js';
-import { takeOver } from '../ownership.js';
+import { releaseHandedOver, takeOver } from '../ownership.js';
+import { pooledCopy } from '../pool.js';
 import { type ReplayMode, Replayer, replayOptionsOf } from '../replay/index.js';
 import { firstOrder } from './types.js';
 import { Tracer, type Value } from '../trace.js';
@@ -111,6 +112,9 @@ function enginesOf(b: AnyBackend): Engine[] {
   return b.kind === 'second-order' ? [b.outer, b.inner] : [b];
 }
 
+/** Runs of any preparation under way: more than zero inside f (an operator called by f). */
+let runsUnderway = 0;
+
 export class Preparation {
   /** Key under which engines may keep per-preparation state. */
   readonly key = {};
@@ -166,11 +170,18 @@ export class Preparation {
     return options === null ? null : new Replayer(this as never, mode, options);
   }
 
-  /** Checks a call's arguments against the preparation and returns the leaves of x (own copies). */
+  /**
+   * Checks a call's arguments against the preparation and returns the leaves of x as copies of
+   * their own: f may write into the caller's x through a closure while it runs, and the point
+   * must not move under the engine. Each call's copies are new arrays, so a black box that
+   * memoises by reference never sees the same array twice.
+   */
   check(x: unknown, contexts: readonly unknown[]): Value[] {
     const leaves = this.match(x, contexts);
     if (leaves === null) this.mismatch(x, contexts);
-    return leaves.map(ownCopy);
+    const copies = new Array<Value>(leaves.length);
+    for (let i = 0; i < leaves.length; i++) copies[i] = ownCopy(leaves[i]!);
+    return copies;
   }
 
   /**
@@ -272,7 +283,7 @@ export class Preparation {
         f.f(y!, x, ...ctx);
         out = y!.read();
       } else {
-        out = f(x, ...ctx);
+        out = ctx.length === 0 ? f(x) : f(x, ...ctx);
       }
       // The steady state: f returned what it returned before, checked without building anything.
       if (this.yDef !== null) {
@@ -289,22 +300,22 @@ export class Preparation {
       }
       return flat.leaves;
     };
+    // An outermost call: nothing handed over before it is still to be taken.
+    if (runsUnderway === 0) releaseHandedOver();
+    runsUnderway++;
     try {
       return body(fn);
     } finally {
+      runsUnderway--;
       journal.close();
     }
   }
 }
 
-/**
- * The point an operator differentiates at, as its own copy: f may write into the caller's x
- * through a closure while it runs, and the point must not move under the engine.
- */
+/** A leaf of x as a copy of its own (numbers and traced values are immutable and pass through). */
 function ownCopy(v: Value): Value {
   if (typeof v === 'number' || v instanceof Tracer) return v;
-  // The constructor copies a typed array faster than `slice` (no species lookup).
-  return v instanceof Float64Array ? new Float64Array(v) : new NDArray(new Float64Array(v.data), v.shape);
+  return v instanceof Float64Array ? pooledCopy(v) : new NDArray(pooledCopy(v.data), v.shape);
 }
 
 /** A fresh result leaf of the kind of `def` (traced values, from a nested differentiation, pass through). */

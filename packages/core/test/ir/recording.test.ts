@@ -1,0 +1,135 @@
+import { describe, expect, test } from 'vitest';
+import { InputKind, type Program, Recording, formatProgram } from '../../src/ir/index.js';
+import { primitives } from '../../src/primitives/index.js';
+import type { Value } from '../../src/trace.js';
+
+type Op = { prim: 'sin' | 'cos' | 'mul' | 'add'; args: number[] };
+
+/** Records inputs of the given lengths, then the ops (args index variables), with y the last variable. */
+function record(guide: Program | null, lengths: readonly number[], ops: readonly Op[]) {
+  const rec = new Recording(guide);
+  const vars = lengths.map((n) => rec.input(InputKind.Active, new Float64Array(n).fill(0.5), [n]));
+  for (const op of ops) {
+    const shape = [lengths[0]!];
+    // The caller's argument array may be reused: the recording must copy what it keeps.
+    const args = op.args.map((a) => vars[a]!);
+    vars.push(rec.eqn(primitives[op.prim], args, {} as never, shape));
+    args.fill(-7);
+  }
+  return { rec, program: rec.finish([vars[vars.length - 1]!]) };
+}
+
+const ops: Op[] = [
+  { prim: 'sin', args: [0] },
+  { prim: 'mul', args: [2, 1] },
+  { prim: 'add', args: [3, 0] },
+];
+
+describe('a recording guided by an earlier one', () => {
+  test('that records the same returns the guide itself and builds nothing', () => {
+    const first = record(null, [3, 3], ops).program;
+    const again = record(first, [3, 3], ops);
+    expect(again.program).toBe(first);
+    expect(again.rec.size).toBe(3);
+    expect(again.rec.inputCount).toBe(2);
+    expect(again.rec.inputIndex(1)).toBe(1);
+    expect(again.rec.inputIndex(2)).toBe(-1);
+  });
+
+  test('that records something else gives the program an unguided recording gives', () => {
+    const guide = record(null, [3, 3], ops).program;
+    const variants: [number[], Op[]][] = [
+      // the second op differs
+      [
+        [3, 3],
+        [ops[0]!, { prim: 'add', args: [2, 1] }, ops[2]!],
+      ],
+      // an argument differs
+      [
+        [3, 3],
+        [ops[0]!, { prim: 'mul', args: [2, 0] }, ops[2]!],
+      ],
+      // an input's shape differs
+      [[3, 4], ops],
+      // fewer ops, then more
+      [[3, 3], ops.slice(0, 2)],
+      [
+        [3, 3],
+        [...ops, { prim: 'cos', args: [4] }],
+      ],
+      // one input fewer
+      [[3], [ops[0]!]],
+    ];
+    for (const [lengths, o] of variants) {
+      const guided = record(guide, lengths, o);
+      const plain = record(null, lengths, o);
+      expect(guided.program).not.toBe(guide);
+      expect(formatProgram(guided.program)).toBe(formatProgram(plain.program));
+      expect(guided.rec.size).toBe(plain.rec.size);
+      expect(guided.rec.inputCount).toBe(plain.rec.inputCount);
+      // the argument arrays were copied: overwriting the caller's did not change the program
+      expect(guided.program.eqns.flatMap((e) => e.args)).not.toContain(-7);
+    }
+    // the guide itself is never changed
+    expect(formatProgram(guide)).toBe(formatProgram(record(null, [3, 3], ops).program));
+  });
+
+  test('the same ops with other outputs keep the guide’s equations', () => {
+    const guide = record(null, [3, 3], ops).program;
+    const rec = new Recording(guide);
+    const x = rec.input(InputKind.Active, Float64Array.of(1, 2, 3), [3]);
+    const z = rec.input(InputKind.Active, Float64Array.of(4, 5, 6), [3]);
+    const s = rec.eqn(primitives.sin, [x], {} as never, [3]);
+    const p = rec.eqn(primitives.mul, [s, z], {} as never, [3]);
+    rec.eqn(primitives.add, [p, x], {} as never, [3]);
+    const out = rec.finish([s]);
+    expect(out).not.toBe(guide);
+    expect(out.eqns).toBe(guide.eqns);
+    expect(out.outputs).toEqual([s]);
+  });
+
+  test('values read while guided are this run’s, and the recording stays correct', () => {
+    const guide = record(null, [3, 3], ops).program;
+    const rec = new Recording(guide);
+    const x = rec.input(InputKind.Active, Float64Array.of(1, 2, 3), [3]);
+    const z = rec.input(InputKind.Active, Float64Array.of(4, 5, 6), [3]);
+    const s = rec.eqn(primitives.sin, [x], {} as never, [3]);
+    // read early: the recording computes sin(x) of this run
+    expect(Array.from(rec.valueOf(s) as Float64Array)).toEqual([Math.sin(1), Math.sin(2), Math.sin(3)]);
+    expect(rec.early).toBe(true);
+    const p = rec.eqn(primitives.mul, [s, z], {} as never, [3]);
+    const y = rec.eqn(primitives.add, [p, x], {} as never, [3]);
+    rec.runAll();
+    const want = [1, 2, 3].map((v, i) => Math.sin(v) * (4 + i) + v);
+    expect(Array.from(rec.valueOf(y) as Float64Array)).toEqual(want);
+    expect(formatProgram(rec.finish([y]))).toBe(formatProgram(guide));
+  });
+
+  test('a guided run computes what an unguided one computes', () => {
+    const guide = record(null, [3, 3], ops).program;
+    const run = (g: Program | null) => {
+      const rec = new Recording(g);
+      const x = rec.input(InputKind.Active, Float64Array.of(0.1, 0.2, 0.3), [3]);
+      const z = rec.input(InputKind.Active, Float64Array.of(2, 3, 4), [3]);
+      const s = rec.eqn(primitives.sin, [x], {} as never, [3]);
+      const c = rec.eqn(primitives.cos, [z], {} as never, [3]);
+      const y = rec.eqn(primitives.mul, [s, c], {} as never, [3]);
+      rec.runAll();
+      return Array.from(rec.valueOf(y) as Float64Array);
+    };
+    const want = [0.1, 0.2, 0.3].map((v, i) => Math.sin(v) * Math.cos(2 + i));
+    expect(run(guide)).toEqual(want);
+    expect(run(null)).toEqual(want);
+  });
+});
+
+describe('values the recording keeps', () => {
+  test('inputs keep their values in order', () => {
+    const rec = new Recording(null);
+    const a: Value = Float64Array.of(1);
+    rec.input(InputKind.Active, a, [1]);
+    rec.constantInput(2, []);
+    expect(rec.inputValues).toEqual([a, 2]);
+    expect(rec.kinds).toEqual([InputKind.Active, InputKind.Number]);
+  });
+});
