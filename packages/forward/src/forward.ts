@@ -15,6 +15,7 @@ import {
   type Engine,
   type LeafFn,
   type Plain,
+  type PrepKey,
   type Primitive,
   type PrimitiveName,
   type ReadResults,
@@ -74,9 +75,11 @@ function complete(
   readonly yAt: readonly (number | null)[];
   readonly tangents: readonly (readonly (Value | null)[])[];
   readonly compiled: boolean;
+  /** The program recorded (the cache's copy of its structure). */
+  readonly program: ir.Program;
 } | null {
   const rec = trace.recording;
-  if (rec.program.inputs.length === 0) return null;
+  if (rec.inputCount === 0) return null;
   const batch = trace.batch;
   const outputs: number[] = [];
   /** Per output of f in the program: whether its value and its tangents are read. */
@@ -139,18 +142,20 @@ function complete(
       // Tangents are fresh arrays (see `fresh` above): handed over, so core returns them without a copy.
       outs = all.slice(np, np + nt).map((t) => handOver(t as Plain));
       tangents = c.tangents;
-      return { yAt, tangents: spread(tangents, outs, readT, batch), compiled: true };
+      return { yAt, tangents: spread(tangents, outs, readT, batch), compiled: true, program: built.program };
     }
   }
   rec.runAll();
   if (built.plain === undefined)
     built.plain = staged(() => ir.tangentProgram(forY, built.seeded, batch, false));
-  if (built.plain === null) return { yAt, tangents: eagerTangents(trace, forY), compiled: false };
+  if (built.plain === null)
+    return { yAt, tangents: eagerTangents(trace, forY), compiled: false, program: built.program };
   tangents = built.plain;
   const inputs = tangents.sources.map((s) => (s.kind === 'seed' ? seedValue(s.index) : rec.values[s.v]!));
   outs = ir.interpret(tangents.program, inputs);
   return {
     yAt,
+    program: built.program,
     tangents: spread(
       tangents,
       outs,
@@ -259,6 +264,8 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
   let lastPassApplications = 0;
   let lastRunCompiled = false;
   const cache = codegen ? generatedPrograms : interpretedPrograms;
+  /** Each preparation's last recorded program, which its next recording follows (see `ir.Recording`). */
+  const previous = new WeakMap<PrepKey, ir.Program>();
   return {
     kind: 'engine',
     name: 'forward',
@@ -272,8 +279,8 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
     get lastRunCompiled() {
       return lastRunCompiled;
     },
-    pushforward(f: LeafFn, xs, tangents, _key, read): BatchResult {
-      const trace = new DualTrace(tangents.length);
+    pushforward(f: LeafFn, xs, tangents, key, read): BatchResult {
+      const trace = new DualTrace(tangents.length, previous.get(key) ?? null);
       let ys: readonly Value[];
       let done: ReturnType<typeof complete>;
       try {
@@ -285,6 +292,8 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
         );
         ys = f(inputs);
         done = complete(trace, ys, cache, codegen, read);
+        if (done !== null) previous.set(key, done.program);
+        else previous.delete(key);
         lastRunCompiled = done?.compiled ?? false;
       } finally {
         trace.finish();

@@ -32,6 +32,13 @@ function strongProduct(t: number, p: number): number {
 const scratch = new Float64Array(3);
 
 /** A dual number of the scalar path: a plain number with plain-number (or zero) tangents. */
+/**
+ * The argument variables and shapes of the op being recorded, by arity: filled and read within
+ * one `process` (which runs no user code), and copied by the recording where it keeps them.
+ */
+const argVars: number[][] = [];
+const argShapes: Shape[][] = [];
+
 export class DualTracer extends Tracer {
   /** The program variable standing for it once an equation uses it, or -1. */
   v = -1;
@@ -64,12 +71,17 @@ export class DualTrace extends Trace {
   readonly engine = 'forward';
   /** Primitive applications on this trace's values (for tests and diagnostics). */
   applications = 0;
-  readonly recording = new ir.Recording();
+  readonly recording: ir.Recording;
   /** Per program input: its tangent seeds (one per direction of the batch; null is zero). */
   readonly seeds: (readonly Tangent[])[] = [];
 
-  constructor(readonly batch: number) {
+  /** `guide`: the program the previous recording of the preparation made (see `ir.Recording`). */
+  constructor(
+    readonly batch: number,
+    guide: ir.Program | null = null,
+  ) {
     super();
+    this.recording = new ir.Recording(guide);
   }
 
   /** A value of this trace: `x` with one tangent per seed; an input whose seeds are all zero stays a constant. */
@@ -90,8 +102,8 @@ export class DualTrace extends Trace {
   ): Value {
     this.applications++;
     const n = args.length;
-    const vars = new Array<number>(n);
-    const shapes = new Array<Shape>(n);
+    const vars = (argVars[n] ??= new Array<number>(n).fill(0));
+    const shapes = (argShapes[n] ??= new Array<Shape>(n).fill(scalarShape));
     for (let i = 0; i < n; i++) {
       const a = args[i]!;
       if (a instanceof StagedDual && a.trace === this) {
@@ -107,8 +119,12 @@ export class DualTrace extends Trace {
         this.seeds.push([]);
       }
     }
+    // A steady call records what the previous one did: the shape is the one recorded then.
+    const rec = this.recording;
+    const v = rec.follow(prim as never, vars, params);
+    if (v >= 0) return new StagedDual(this, rec.shapeOf(v), v);
     const shape = prim.shape(shapes, params);
-    return new StagedDual(this, shape, this.recording.eqn(prim, vars, params, shape));
+    return new StagedDual(this, shape, rec.eqn(prim, vars, params, shape));
   }
 
   override processElementwise(prim: Primitive, a: Value, b: Value | undefined): Value | null {

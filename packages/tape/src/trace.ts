@@ -122,8 +122,12 @@ export class TapeTrace extends Trace {
         vars[i] = this.recording.constantInput(a, s);
       }
     }
+    // A steady call records what the previous one did: the shape is the one recorded then.
+    const rec = this.recording;
+    const v = rec.follow(prim as never, vars, params);
+    if (v >= 0) return new TapeTracer(this, rec.shapeOf(v), -1, v);
     const shape = prim.shape(shapes, params);
-    return new TapeTracer(this, shape, -1, this.recording.eqn(prim, vars, params, shape));
+    return new TapeTracer(this, shape, -1, rec.eqn(prim, vars, params, shape));
   }
 
   override processElementwise(prim: Primitive, a: Value, b: Value | undefined): Value | null {

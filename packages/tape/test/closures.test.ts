@@ -90,6 +90,64 @@ describe('compiled programs see enclosed state afresh on every call', () => {
     call(vec(1, 1), [8, 8], true);
   });
 
+  test('an op whose parameters change between calls (the recording stops following the last one)', () => {
+    // Which elements are summed is decided outside the math: the slice's bounds.
+    let from = 0;
+    const f = (x: m.Value) => m.sum(m.square(m.slice(x, from, from + 2)));
+    const call = both(f, vec(0, 0, 0));
+    const x = vec(1, 2, 3);
+    for (const k of [0, 0, 0, 1, 1, 0, 1, 0, 0]) {
+      from = k;
+      call(x, k === 0 ? [2, 4, 0] : [0, 4, 6]);
+    }
+  });
+
+  test('an enclosed constant whose kind, shape or place changes between calls', () => {
+    const w: { v: m.Value } = { v: 2 };
+    let swap = false;
+    const f = (x: m.Value) => m.sum(swap ? m.mul(m.square(x), w.v) : m.mul(w.v, m.square(x)));
+    const call = both(f, vec(0, 0));
+    const x = vec(1, 3);
+    const cases: [m.Value, boolean, number[]][] = [
+      [2, false, [4, 12]],
+      [2, false, [4, 12]],
+      [vec(1, -1), false, [2, -6]],
+      [vec(1, -1), false, [2, -6]],
+      [3, true, [6, 18]],
+      [vec(2, 0.5), true, [4, 3]],
+      [2, false, [4, 12]],
+      [new m.NDArray(vec(1, 1), [1, 2]), false, [2, 6]],
+      [2, false, [4, 12]],
+    ];
+    for (const [v, s, want] of cases) {
+      w.v = v;
+      swap = s;
+      call(x, want);
+    }
+  });
+
+  test('an op sequence that grows, shrinks and comes back, called many times each', () => {
+    let steps = 0;
+    const f = (x: m.Value) => {
+      let y = m.square(x);
+      for (let i = 0; i < steps; i++) y = i % 2 === 0 ? m.mul(y, 2) : m.add(y, x);
+      return m.sum(y);
+    };
+    const call = both(f, vec(0, 0));
+    const x = vec(1, 2);
+    // d/dx of the sum: the square's 2x doubled or plus one per step, step by step
+    const want = (k: number) =>
+      [1, 2].map((xi) => {
+        let d = 2 * xi;
+        for (let i = 0; i < k; i++) d = i % 2 === 0 ? 2 * d : d + 1;
+        return d;
+      });
+    for (const k of [0, 0, 3, 3, 3, 1, 1, 4, 0, 0, 2, 2]) {
+      steps = k;
+      call(x, want(k));
+    }
+  });
+
   test('a branch on value() going the other way on a later call (interpreted, never stale)', () => {
     const f = (x: m.Value) => ((m.value(m.sum(x)) as number) > 0 ? m.sum(m.square(x)) : m.sum(m.mul(3, x)));
     const call = both(f, vec(0, 0));

@@ -128,6 +128,31 @@ export class Recording {
     );
   }
 
+  /**
+   * The output variable of an equation when the guide's next equation is this one (then it is
+   * recorded, its shape being the guide's: the arguments are the same variables, of the same
+   * shapes, so the primitive's shape rule would give it again), else -1 (the recording no
+   * longer follows its guide: the caller computes the shape and calls `eqn`).
+   */
+  follow(prim: AnyPrimitive, args: readonly number[], params: unknown): number {
+    if (this.built !== null) return -1;
+    const g = this.guide!;
+    const e = g.eqns[this.eqnsSeen];
+    const v = this.vars;
+    if (
+      e !== undefined &&
+      e.out === v &&
+      e.prim === prim &&
+      sameArgs(e.args, args) &&
+      sameParams(e.params, params)
+    ) {
+      this.eqnsSeen++;
+      return this.vars++;
+    }
+    this.diverge();
+    return -1;
+  }
+
   /** The shape of variable `v`. */
   shapeOf(v: number): Shape {
     return (this.built ?? this.guide!).shapes[v]!;

@@ -123,6 +123,44 @@ describe('a recording guided by an earlier one', () => {
   });
 });
 
+describe('following the guide without computing shapes', () => {
+  test('the guide’s next equation is taken with its shape; any other stops the following', () => {
+    const rec0 = new Recording(null);
+    const x0 = rec0.input(InputKind.Active, new Float64Array(4), [4]);
+    const s0 = rec0.eqn(primitives.slice, [x0], { begin: [1], size: [2] } as never, [2]);
+    const guide = rec0.finish([rec0.eqn(primitives.sum, [s0], { axis: null } as never, [])]);
+
+    const rec = new Recording(guide);
+    const x = rec.input(InputKind.Active, new Float64Array(4), [4]);
+    const s = rec.follow(primitives.slice, [x], { begin: [1], size: [2] });
+    expect(s).toBe(s0);
+    expect(rec.shapeOf(s)).toBe(guide.shapes[s0]);
+    // other parameters: not followed, and nothing is recorded by follow itself
+    expect(rec.follow(primitives.sum, [s], { axis: 0 })).toBe(-1);
+    expect(rec.size).toBe(1);
+    const y = rec.eqn(primitives.sum, [s], { axis: 0 } as never, []);
+    const p = rec.finish([y]);
+    expect(p).not.toBe(guide);
+    expect(p.eqns.map((e) => e.prim.name)).toEqual(['slice', 'sum']);
+    expect(p.eqns[1]!.params).toEqual({ axis: 0 });
+    // once off the guide, follow never takes anything
+    expect(rec.follow(primitives.sum, [s], { axis: null })).toBe(-1);
+  });
+
+  test('other arguments or another primitive are not followed', () => {
+    const guide = record(null, [3, 3], ops).program;
+    for (const [prim, args] of [
+      ['cos', [0]],
+      ['sin', [1]],
+    ] as const) {
+      const rec = new Recording(guide);
+      rec.input(InputKind.Active, new Float64Array(3), [3]);
+      rec.input(InputKind.Active, new Float64Array(3), [3]);
+      expect(rec.follow(primitives[prim], args, {})).toBe(-1);
+    }
+  });
+});
+
 describe('values the recording keeps', () => {
   test('inputs keep their values in order', () => {
     const rec = new Recording(null);
