@@ -7,6 +7,7 @@ import {
   hessian,
   hvp,
   jacobian,
+  prepareGradient,
   prepareJacobian,
   preparePushforward,
   pullback,
@@ -192,5 +193,30 @@ describe('NaN and Infinity in x propagate as IEEE arithmetic does', () => {
       ]);
       expect(Array.from(jt as Float64Array).every(Number.isNaN)).toBe(true);
     }
+  });
+});
+
+describe('a preparation called by its own f', () => {
+  test('each run evaluates f with its own contexts, before and after the nested one', () => {
+    // f(x, c) = c·Σx²; on its first evaluation of an outer call, f calls the same
+    // preparation at another point with another constant. The outer call's later evaluations
+    // (central differences) must still see its own constant.
+    let depth = 0;
+    let inner: number[] = [];
+    const f = (x: m.Value, c: number) => {
+      if (depth === 0) {
+        depth++;
+        try {
+          inner = Array.from(prep.gradient(Float64Array.of(1, -1), constant(5)) as Float64Array);
+        } finally {
+          depth--;
+        }
+      }
+      return m.mul(c, m.sum(m.square(x)));
+    };
+    const prep = prepareGradient(f, finiteDiff(), Float64Array.of(0, 0), constant(1));
+    const g = prep.gradient(Float64Array.of(0.5, 2), constant(2)) as Float64Array;
+    expect(relativeError(g, [2 * 2 * 0.5, 2 * 2 * 2])).toBeLessThanOrEqual(1e-7);
+    expect(relativeError(inner, [5 * 2 * 1, 5 * 2 * -1])).toBeLessThanOrEqual(1e-7);
   });
 });

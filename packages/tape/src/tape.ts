@@ -69,14 +69,19 @@ function complete(
 ): Run | null {
   const rec = trace.recording;
   if (rec.inputCount === 0) return null;
-  const outputs: number[] = [];
+  // Sized for every output of f being a program output (the usual case), trimmed otherwise.
+  const outputs = new Array<number>(ys.length);
   const yAt = new Array<number>(ys.length);
+  let yCount = 0;
   for (let j = 0; j < ys.length; j++) {
     const y = ys[j];
     if (!(y instanceof TapeTracer) || y.trace !== trace || y.v < 0) yAt[j] = -1;
-    else yAt[j] = outputs.push(y.v) - 1;
+    else {
+      outputs[yCount] = y.v;
+      yAt[j] = yCount++;
+    }
   }
-  const yCount = outputs.length;
+  if (yCount < ys.length) outputs.length = yCount;
   if (trace.buffers.size > 0) {
     const held: Tracer[] = [];
     for (const b of trace.buffers) b.heldBy(trace, held);
@@ -103,13 +108,14 @@ function complete(
 function programAdjoints(trace: TapeTrace, run: Run, cotangent: readonly Value[]): (Value | undefined)[] {
   const { built, yAt } = run;
   // The outputs of f that are program outputs come first among those, in order.
-  const seedOf: Value[] = [];
+  const seedOf = new Array<Value>(built.yCount);
   // A traced seed (an outer differentiation's) must be differentiated too: interpreted.
   let traced = false;
   for (let j = 0; j < cotangent.length; j++) {
-    if (yAt[j]! < 0) continue;
+    const at = yAt[j]!;
+    if (at < 0) continue;
     const s = cotangent[j]!;
-    seedOf.push(s);
+    seedOf[at] = s;
     if (s instanceof Tracer) traced = true;
   }
   const rec = trace.recording;

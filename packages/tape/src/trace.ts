@@ -30,6 +30,10 @@ const scalarShape: Shape = shapeOf(0);
 const argVars: number[][] = [];
 const argShapes: Shape[][] = [];
 
+type SlotInput = { readonly input: number; readonly slot: number };
+/** The slot inputs of a recording that has none (array code): no list per call. */
+const noSlotInputs: SlotInput[] = [];
+
 /** Where a scalar rule writes the output and partials of one op. */
 const scratch = new Float64Array(3);
 
@@ -57,7 +61,7 @@ export class TapeTrace extends Trace {
   private cols: Columns | null = null;
   readonly recording: ir.Recording;
   /** The program inputs that stand for scalar slots (their adjoints are the slots'). */
-  readonly slotInputs: { readonly input: number; readonly slot: number }[] = [];
+  readonly slotInputs: { readonly input: number; readonly slot: number }[] = noSlotInputs;
   private slotVars: Map<number, number> | null = null;
 
   /**
@@ -160,7 +164,8 @@ export class TapeTrace extends Trace {
     this.slotVars ??= new Map();
     let v = this.slotVars.get(slot);
     if (v === undefined) {
-      this.slotInputs.push({ input: this.recording.kinds.length, slot });
+      if (this.slotInputs === noSlotInputs) (this as { slotInputs: SlotInput[] }).slotInputs = [];
+      this.slotInputs.push({ input: this.recording.inputCount, slot });
       v = this.recording.input(ir.InputKind.Active, this.columns.numbers[slot]!, scalarShape);
       this.slotVars.set(slot, v);
     }

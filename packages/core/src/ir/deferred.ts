@@ -56,11 +56,12 @@ export class Recording {
   private vars = 0;
   private inputsSeen = 0;
   private eqnsSeen = 0;
-  readonly kinds: InputKind[] = [];
-  /** Per input (in order): its value on this run. */
-  readonly inputValues: Value[] = [];
+  /** Per input (in order): its kind. Sized by the guide, so complete once `finish` ran. */
+  readonly kinds: InputKind[];
+  /** Per input (in order): its value on this run. Sized by the guide, so complete once `finish` ran. */
+  readonly inputValues: Value[];
   /** Per variable: its value once computed. */
-  readonly values: (Value | undefined)[] = [];
+  readonly values: (Value | undefined)[];
   /** Equations run so far (early, by `valueOf`, or all of them at the end). */
   evaluated = 0;
   /** True once a value was computed before the end (the compiled path then does not apply). */
@@ -72,6 +73,10 @@ export class Recording {
   constructor(guide: Program | null = null) {
     this.guide = guide;
     this.built = guide === null ? new ProgramBuilder() : null;
+    // Allocated at the size the guide says, instead of growing push by push.
+    this.kinds = guide === null ? [] : new Array(guide.inputs.length);
+    this.inputValues = guide === null ? [] : new Array(guide.inputs.length);
+    this.values = guide === null ? [] : new Array(guide.shapes.length);
   }
 
   /** The program recorded so far, as a builder (a guided recording stops following its guide). */
@@ -94,9 +99,10 @@ export class Recording {
 
   /** A new input of the given kind, with its value on this run. */
   input(kind: InputKind, value: Value, shape: Shape): number {
+    const i = this.inputCount;
     const v = this.followInput(shape) ? this.vars++ : this.program.input(shape);
-    this.kinds.push(kind);
-    this.inputValues.push(value);
+    this.kinds[i] = kind;
+    this.inputValues[i] = value;
     this.values[v] = value;
     if (value instanceof Tracer) this.foreign = true;
     return v;
@@ -185,6 +191,12 @@ export class Recording {
 
   /** The recorded program, with these variables as its outputs (the guide itself when it is that). */
   finish(outputs: readonly number[]): Program {
+    // Fewer inputs than the guide has: the lists lose the places they were allocated with.
+    const n = this.inputCount;
+    if (this.kinds.length !== n) {
+      this.kinds.length = n;
+      this.inputValues.length = n;
+    }
     const g = this.guide;
     if (
       this.built === null &&

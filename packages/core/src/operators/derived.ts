@@ -163,6 +163,21 @@ export function checkScalar(operator: string, ys: readonly Value[]): void {
   }
 }
 
+/** Per operator: the cotangent 1 of a scalar output, after checking that f's output is one. */
+const unitCotangents = new Map<string, (ys: readonly Value[]) => readonly (readonly Value[])[]>();
+
+function unitCotangentOf(operator: string): (ys: readonly Value[]) => readonly (readonly Value[])[] {
+  let c = unitCotangents.get(operator);
+  if (c === undefined) {
+    c = (ys) => {
+      checkScalar(operator, ys);
+      return [[1]];
+    };
+    unitCotangents.set(operator, c);
+  }
+  return c;
+}
+
 /** f(x) (a scalar) and its gradient, as leaves. */
 export function gradientValues(
   engine: Engine,
@@ -172,15 +187,7 @@ export function gradientValues(
   operator = 'gradient',
 ): { y: Value; gradient: Value[] } {
   if (engine.pullback) {
-    const r = engine.pullback(
-      f,
-      xs,
-      (ys) => {
-        checkScalar(operator, ys);
-        return [[1]];
-      },
-      key,
-    );
+    const r = engine.pullback(f, xs, unitCotangentOf(operator), key);
     return { y: r.ys[0]!, gradient: [...r.results[0]!] };
   }
   const scalarF: LeafFn = (x) => {

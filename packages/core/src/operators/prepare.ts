@@ -3,7 +3,7 @@
  * the output buffer of an in-place function) and is then called many times. Every call checks
  * that its arguments match and otherwise throws `PreparationMismatchError`.
  */
-import { Buffer, openJournal } from '../buffer.js';
+import { Buffer, type Journal, openJournal } from '../buffer.js';
 import { unsupported } from './derived.js';
 import {
   type CacheTemplate,
@@ -271,45 +271,54 @@ export class Preparation {
     const journal = openJournal();
     // An empty first evaluation: every real one restores the starting state, and so does close().
     if (restore) journal.beginEvaluation();
-    const ctx = contextValues(contexts as readonly Context[], this.caches);
-    const f = this.f;
-    const y = this.y;
-    const fn: LeafFn = (xs) => {
-      journal.beginEvaluation();
-      const xDef = this.xDef;
-      const x = xDef.type === 'leaf' ? asKind(xs[0]!, xDef) : unflatten(xDef, xs);
-      let out: unknown;
-      if (isInPlace(f)) {
-        f.f(y!, x, ...ctx);
-        out = y!.read();
-      } else {
-        out = ctx.length === 0 ? f(x) : f(x, ...ctx);
-      }
-      // The steady state: f returned what it returned before, checked without building anything.
-      if (this.yDef !== null) {
-        const leaves: Value[] = [];
-        if (matchLeaves(out, this.yDef, leaves) >= 0) return leaves;
-      }
-      const flat = flatten(out, 'the output of f');
-      if (this.yDef === null) this.yDef = this.yKind ?? flat.def;
-      else if (!sameStructure(this.yDef, flat.def)) {
-        throw new StructureMismatchError(
-          `f returned ${describeStructure(flat.def)} where an earlier call returned ${describeStructure(this.yDef)}; ` +
-            'its output structure must not depend on x.',
-        );
-      }
-      return flat.leaves;
-    };
+    // The state `evaluate` reads, kept aside while a run of f calls this preparation again.
+    const outer = this.state;
+    this.state = { journal, ctx: contextValues(contexts as readonly Context[], this.caches) };
     // An outermost call: nothing handed over before it is still to be taken.
     if (runsUnderway === 0) releaseHandedOver();
     runsUnderway++;
     try {
-      return body(fn);
+      return body(this.evaluate);
     } finally {
       runsUnderway--;
+      this.state = outer;
       journal.close();
     }
   }
+
+  /** The run under way: its journal and the values of its contexts. */
+  private state: { readonly journal: Journal; readonly ctx: readonly unknown[] } | null = null;
+
+  /** f at leaves of x, within the run under way (what `run` hands its body). */
+  private readonly evaluate: LeafFn = (xs) => {
+    const { journal, ctx } = this.state!;
+    journal.beginEvaluation();
+    const f = this.f;
+    const xDef = this.xDef;
+    const x = xDef.type === 'leaf' ? asKind(xs[0]!, xDef) : unflatten(xDef, xs);
+    let out: unknown;
+    if (isInPlace(f)) {
+      const y = this.y!;
+      f.f(y, x, ...ctx);
+      out = y.read();
+    } else {
+      out = ctx.length === 0 ? f(x) : f(x, ...ctx);
+    }
+    // The steady state: f returned what it returned before, checked without building anything.
+    if (this.yDef !== null) {
+      const leaves: Value[] = [];
+      if (matchLeaves(out, this.yDef, leaves) >= 0) return leaves;
+    }
+    const flat = flatten(out, 'the output of f');
+    if (this.yDef === null) this.yDef = this.yKind ?? flat.def;
+    else if (!sameStructure(this.yDef, flat.def)) {
+      throw new StructureMismatchError(
+        `f returned ${describeStructure(flat.def)} where an earlier call returned ${describeStructure(this.yDef)}; ` +
+          'its output structure must not depend on x.',
+      );
+    }
+    return flat.leaves;
+  };
 }
 
 /** A leaf of x as a copy of its own (numbers and traced values are immutable and pass through). */
