@@ -33,7 +33,7 @@ export function literalText(x: number): string {
 }
 
 export interface Generated {
-  /** The body of `function (inputs, A, L, K, raw, wrap, S)` returning the output values. */
+  /** The body of `function (inputs)` over `A, L, K, raw, wrap, S, O`, returning the output values in O. */
   readonly source: string;
   /** Arena arrays to allocate: their sizes, by index. */
   readonly arena: readonly number[];
@@ -203,6 +203,8 @@ export function generate(p: Program, sched: Schedule, fresh = 0): Generated {
     const own = i < fresh && !made[v] && !scalar(v) ? `${whole}.slice()` : whole;
     return `wrap(${own}, S[${v}])`;
   });
-  lines.push(`return [${outs.join(', ')}];`);
+  // The list of outputs is the compiled program's own (O), like its arena: no array per run.
+  outs.forEach((o, i) => lines.push(`O[${i}] = ${o};`));
+  lines.push('return O;');
   return { source: lines.join('\n'), arena, literals, kernels };
 }

@@ -14,8 +14,9 @@ import { schedule, withoutDeadCode } from './schedule.js';
 /** A program ready to run: generated code, or the interpreter where code cannot be generated. */
 export interface Compiled {
   /**
-   * The outputs for plain inputs. Array outputs may live in the compiled program's arena: they
-   * are valid until its next run, so a caller copies what it keeps.
+   * The outputs for plain inputs. Array outputs may live in the compiled program's arena, and
+   * the list itself may be the compiled program's own: both are valid until its next run, so a
+   * caller copies what it keeps (the `fresh` outputs are arrays of their own, the caller's).
    */
   run(inputs: readonly Plain[]): Plain[];
   /** True when the program runs as generated code, false when it is interpreted. */
@@ -96,13 +97,15 @@ export function compile(program: Program, options: CompileOptions = {}): Compile
       'raw',
       'wrap',
       'S',
+      'O',
       `"use strict";\nreturn function run(inputs) {\n${g.source}\n};`,
     ) as typeof factory;
   } catch {
     return interpreted(p, fresh);
   }
   const arena = g.arena.map((n) => new Float64Array(n));
-  const generated = factory(arena, g.literals, g.kernels, raw, wrap, p.shapes) as (
+  const outputs = new Array<Plain>(p.outputs.length).fill(0);
+  const generated = factory(arena, g.literals, g.kernels, raw, wrap, p.shapes, outputs) as (
     inputs: readonly Plain[],
   ) => Plain[];
   if (p.eqns.length <= guardedEquations) return { run: generated, generated: true, source: g.source };

@@ -359,8 +359,8 @@ export function writeInto(out: unknown, def: TreeDef, leaves: readonly Value[], 
   if (matchLeaves(out, def, scratchLeaves) < 0) flattenLike(out, def, name, 'the result');
   // The scratch list keeps its length (shrinking it would free its memory); its entries are dropped.
   scratchLeaves.fill(0);
-  for (const l of leaves) {
-    if (l instanceof Tracer) throw new TracedValueError(`a traced result was written into ${name}`);
+  for (let i = 0; i < leaves.length; i++) {
+    if (leaves[i] instanceof Tracer) throw new TracedValueError(`a traced result was written into ${name}`);
   }
   if (def.type === 'leaf' && typeof out === 'number') {
     throw new InvalidInputError(

@@ -407,7 +407,9 @@ export class Replayer {
     const traced = recorded !== null;
     if (!matchContexts(contexts, plan.entries, plan.contextArrays)) return null;
     if (!traced) {
-      for (const r of plan.reads) {
+      const reads = plan.reads;
+      for (let i = 0; i < reads.length; i++) {
+        const r = reads[i]!;
         const now = r.buffer.get(r.index);
         if (typeof now !== 'number' || !Object.is(now, r.value)) return null;
       }
@@ -428,8 +430,15 @@ export class Replayer {
     const run = plan.run;
     run.forward(inputs);
     if (!traced) {
-      for (const g of plan.guards) if (!samePlain(run.value(g.v), g.value)) return null;
-      for (const g of plan.numberGuards) if (!Object.is(run.value(g.v), g.value)) return null;
+      const { guards, numberGuards } = plan;
+      for (let i = 0; i < guards.length; i++) {
+        const g = guards[i]!;
+        if (!samePlain(run.value(g.v), g.value)) return null;
+      }
+      for (let i = 0; i < numberGuards.length; i++) {
+        const g = numberGuards[i]!;
+        if (!Object.is(run.value(g.v), g.value)) return null;
+      }
     }
     run.derivative();
     const ys = plan.ys;
@@ -445,7 +454,9 @@ export class Replayer {
       }
     }
     if (!traced) {
-      for (const f of plan.finals) {
+      const finals = plan.finals;
+      for (let i = 0; i < finals.length; i++) {
+        const f = finals[i]!;
         if (f.whole >= 0) f.buffer.assign(run.value(f.whole));
         else if (run.values !== null) f.buffer.setElements(f.slots, run.values, f.vars);
         else for (let k = 0; k < f.slots.length; k++) f.buffer.set(f.slots[k]!, run.value(f.vars[k]!));

@@ -173,3 +173,24 @@ describe('a program composed with its tangent program', () => {
     expect(compose(p, twice, p.outputs, [])).toBeNull();
   });
 });
+
+describe('what a run allocates', () => {
+  it('fresh outputs are new arrays on every run; the list and the other outputs are the program’s own', () => {
+    const p = stage((x) => m.mul(m.sin(x), x), [[3]]);
+    // outputs: x·sin x (fresh), then sin x (the arena's)
+    const c = compile({ ...p, outputs: [p.outputs[0]!, p.eqns[0]!.out] }, { fresh: 1 });
+    const x1 = Float64Array.of(0.1, 0.2, 0.3);
+    const x2 = Float64Array.of(1, 2, 3);
+    const r1 = c.run([x1]);
+    const [fresh1, own1] = r1;
+    const r2 = c.run([x2]);
+    const [fresh2, own2] = r2;
+    expect(r2).toBe(r1);
+    expect(fresh2).not.toBe(fresh1);
+    expect(own2).toBe(own1);
+    // the fresh output of the first run kept its values; the arena's holds the second run's
+    expect(data(fresh1!)).toEqual(Array.from(x1, (v) => Math.sin(v) * v));
+    expect(data(own1!)).toEqual(Array.from(x2, Math.sin));
+    expect(data(fresh2!)).toEqual(Array.from(x2, (v) => Math.sin(v) * v));
+  });
+});
