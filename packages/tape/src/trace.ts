@@ -30,6 +30,11 @@ const scalarShape: Shape = shapeOf(0);
 const argVars: number[][] = [];
 const argShapes: Shape[][] = [];
 
+/** The argument lists `processElementwise` hands to `process`, and the parameters of an elementwise op. */
+const elementArgs1: Value[] = [0];
+const elementArgs2: Value[] = [0, 0];
+const elementParams = Object.freeze({});
+
 type SlotInput = { readonly input: number; readonly slot: number };
 /** The slot inputs of a recording that has none (array code): no list per call. */
 const noSlotInputs: SlotInput[] = [];
@@ -136,7 +141,22 @@ export class TapeTrace extends Trace {
 
   override processElementwise(prim: Primitive, a: Value, b: Value | undefined): Value | null {
     const rule = prim.scalar;
-    return rule === undefined ? null : this.scalarOp(rule, a, b);
+    const t = rule === undefined ? null : this.scalarOp(rule, a, b);
+    if (t !== null) return t;
+    // An op on arrays: recorded through `process`, its arguments in a list of this module's
+    // (read and dropped there) rather than one per op.
+    if (b === undefined) {
+      elementArgs1[0] = a;
+      const out = this.process(prim, elementArgs1, elementParams as never);
+      elementArgs1[0] = 0;
+      return out;
+    }
+    elementArgs2[0] = a;
+    elementArgs2[1] = b;
+    const out = this.process(prim, elementArgs2, elementParams as never);
+    elementArgs2[0] = 0;
+    elementArgs2[1] = 0;
+    return out;
   }
 
   primal(t: Tracer): Value {

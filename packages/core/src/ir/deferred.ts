@@ -204,8 +204,7 @@ export class Recording {
       this.eqnsSeen === g.eqns.length &&
       this.vars === g.shapes.length
     ) {
-      const same = outputs.length === g.outputs.length && outputs.every((o, i) => o === g.outputs[i]);
-      return same ? g : { ...g, outputs: outputs.slice() };
+      return sameArgs(outputs, g.outputs) ? g : { ...g, outputs: outputs.slice() };
     }
     return this.program.finish(outputs);
   }

@@ -163,6 +163,9 @@ export function checkScalar(operator: string, ys: readonly Value[]): void {
   }
 }
 
+/** The one cotangent 1 of a scalar output (engines read cotangents, never write them). */
+const unitSeed: readonly (readonly Value[])[] = Object.freeze([Object.freeze([1])]);
+
 /** Per operator: the cotangent 1 of a scalar output, after checking that f's output is one. */
 const unitCotangents = new Map<string, (ys: readonly Value[]) => readonly (readonly Value[])[]>();
 
@@ -171,7 +174,7 @@ function unitCotangentOf(operator: string): (ys: readonly Value[]) => readonly (
   if (c === undefined) {
     c = (ys) => {
       checkScalar(operator, ys);
-      return [[1]];
+      return unitSeed;
     };
     unitCotangents.set(operator, c);
   }

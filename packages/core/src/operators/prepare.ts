@@ -123,7 +123,19 @@ export class Preparation {
   private readonly contexts: readonly Context[];
   private readonly y: Buffer | null;
   private readonly yKind: TreeDef | null;
-  yDef: TreeDef | null = null;
+  private outDef: TreeDef | null = null;
+  /** The number of leaves of `yDef`. */
+  private yLeaves = 0;
+
+  /** The structure of f's output, once f has returned (null before). */
+  get yDef(): TreeDef | null {
+    return this.outDef;
+  }
+
+  set yDef(def: TreeDef | null) {
+    this.outDef = def;
+    this.yLeaves = def === null ? 0 : leafDefs(def).length;
+  }
   private readonly matched: Value[] = [];
 
   constructor(
@@ -306,7 +318,7 @@ export class Preparation {
     }
     // The steady state: f returned what it returned before, checked without building anything.
     if (this.yDef !== null) {
-      const leaves: Value[] = [];
+      const leaves = new Array<Value>(this.yLeaves);
       if (matchLeaves(out, this.yDef, leaves) >= 0) return leaves;
     }
     const flat = flatten(out, 'the output of f');
