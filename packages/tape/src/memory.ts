@@ -7,12 +7,14 @@
  * larger than a quarter block gets its own allocation.
  */
 const BLOCK = 1 << 16;
+/** Regions larger than this get an allocation of their own. */
+export const largeRegion = BLOCK / 4;
 let block: ArrayBuffer | null = null;
 let blockUsed = 0;
 
 export function region(bytes: number): { readonly memory: ArrayBuffer; readonly at: number } {
   const size = (bytes + 7) & ~7;
-  if (size > BLOCK / 4) return { memory: new ArrayBuffer(size), at: 0 };
+  if (size > largeRegion) return { memory: new ArrayBuffer(size), at: 0 };
   if (block === null || blockUsed + size > BLOCK) {
     block = new ArrayBuffer(BLOCK);
     blockUsed = 0;

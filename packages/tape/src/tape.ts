@@ -20,7 +20,7 @@ import {
   ir,
 } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
-import { region } from './memory.js';
+import { Columns, largeRegion, region } from './memory.js';
 import { type Built, type CompiledRuns, compiledOf, newBuilt, plainOf } from './programs.js';
 import { TapeTrace, TapeTracer } from './trace.js';
 
@@ -39,6 +39,26 @@ interface Previous {
   slots: number;
   /** Its program, which the next recording follows while it records the same (see `ir.Recording`). */
   program: ir.Program | null;
+  /** Its scalar columns, once it is done with them (a long recording's take memory of their own). */
+  columns: Columns | null;
+  /** Memory for the adjoints of a long recording's scalar slots, reused by the next backward pass. */
+  adjoints: ArrayBuffer | null;
+}
+
+/**
+ * Zeroed memory for the scalar adjoints of one backward pass: a region of a shared block for a
+ * small recording, else the preparation's own memory, reused from call to call (allocating and
+ * faulting in fresh memory for a long recording costs more than clearing it). A backward pass
+ * runs no user code, so nothing else uses that memory while it runs.
+ */
+function adjointMemory(prev: Previous, bytes: number): { readonly memory: ArrayBuffer; readonly at: number } {
+  if (bytes <= largeRegion) return region(bytes);
+  let memory = prev.adjoints;
+  if (memory === null || memory.byteLength < bytes) {
+    memory = new ArrayBuffer(bytes);
+    prev.adjoints = memory;
+  } else new Uint8Array(memory, 0, bytes).fill(0);
+  return { memory, at: 0 };
 }
 
 /** Options of `tape()`. */
@@ -175,6 +195,7 @@ function eagerAdjoints(trace: TapeTrace, built: Built, seedOf: readonly Value[])
  * (a value of an outer differentiation) is kept in a map. Both may hold part of one adjoint.
  */
 function backward(
+  prev: Previous,
   trace: TapeTrace,
   inputs: readonly TapeTracer[],
   ys: readonly Value[],
@@ -194,7 +215,7 @@ function backward(
     return gs;
   }
   const { isRecord, arg0, arg1, d0, d1 } = trace.columns;
-  const { memory, at } = region(9 * n);
+  const { memory, at } = adjointMemory(prev, 9 * n);
   const sadj = new Float64Array(memory, at, n);
   const held = new Uint8Array(memory, at + 8 * n, n);
   const adj = new Map<number, Value>();
@@ -287,10 +308,13 @@ export function tape(options: TapeOptions = {}): TapeEngine {
     pullback(f: LeafFn, xs, cotangents, key): BatchResult {
       let prev = previous.get(key);
       if (prev === undefined) {
-        prev = { slots: 8, program: null };
+        prev = { slots: 8, program: null, columns: null, adjoints: null };
         previous.set(key, prev);
       }
-      const trace = new TapeTrace(prev.slots, prev.program);
+      // The spare columns are this recording's until it is done (a nested call of the same
+      // preparation meanwhile finds none and allocates its own).
+      const trace = new TapeTrace(prev.slots, prev.program, prev.columns);
+      prev.columns = null;
       let inputs: TapeTracer[];
       let ys: readonly Value[];
       let run: Run | null;
@@ -313,7 +337,9 @@ export function tape(options: TapeOptions = {}): TapeEngine {
       }
       const cts = cotangents(primals);
       const results = new Array<Value[]>(cts.length);
-      for (let k = 0; k < cts.length; k++) results[k] = backward(trace, inputs, ys, cts[k]!, run);
+      for (let k = 0; k < cts.length; k++) results[k] = backward(prev, trace, inputs, ys, cts[k]!, run);
+      // Done with the columns: the next recording of this preparation may write over them.
+      prev.columns = trace.usedColumns;
       return { ys: primals, results };
     },
   };

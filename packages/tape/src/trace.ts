@@ -76,15 +76,29 @@ export class TapeTrace extends Trace {
   constructor(
     private readonly capacity: number,
     guide: ir.Program | null = null,
+    private spare: Columns | null = null,
   ) {
     super();
     this.recording = new ir.Recording(guide);
   }
 
-  /** The scalar columns, allocated on first use (array code never needs them). */
+  /**
+   * The scalar columns, allocated on first use (array code never needs them), or the spare
+   * columns an earlier recording of the preparation left (every entry of a slot is written
+   * before it is read, so nothing of theirs shows).
+   */
   get columns(): Columns {
-    if (this.cols === null) this.cols = new Columns(this.capacity);
+    if (this.cols === null) {
+      const spare = this.spare;
+      this.cols = spare !== null && spare.capacity >= this.capacity ? spare : new Columns(this.capacity);
+      this.spare = null;
+    }
     return this.cols;
+  }
+
+  /** The columns this recording used, or null: for the preparation's next recording, once this one is done. */
+  get usedColumns(): Columns | null {
+    return this.cols ?? this.spare;
   }
 
   /** An active input: a plain number becomes a scalar slot, anything else a program input. */

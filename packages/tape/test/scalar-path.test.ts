@@ -4,7 +4,16 @@
  * an outer differentiation, and what the engine reports about its last run. References are
  * analytic derivatives.
  */
-import { buffer, derivative, gradient, jacobian, valueAndDerivative } from '@diffint/core';
+import {
+  TraceEscapedError,
+  buffer,
+  derivative,
+  gradient,
+  jacobian,
+  prepareDerivative,
+  prepareJacobian,
+  valueAndDerivative,
+} from '@diffint/core';
 import * as m from '@diffint/core/math';
 import { describe, expect, test } from 'vitest';
 import { tape } from '../src/index.js';
@@ -111,5 +120,65 @@ describe('outputs', () => {
       return m.add(m.sum(x), m.sum(inner));
     };
     expect(gradient(F, tape(), vec(0.5, 1, 2))).toEqual(vec(1, 1, 1));
+  });
+});
+
+describe('long recordings of one preparation, call after call', () => {
+  // Long enough that the columns and the adjoints take memory of their own, which the
+  // preparation hands from one call to the next.
+  const run = (steps: number) => (x: m.Value) => {
+    let s: m.Value = x;
+    let t: m.Value = 0;
+    for (let i = 0; i < steps; i++) {
+      const w = 1 + (i % 5) / 5;
+      s = m.add(s, m.sin(m.mul(w, x)));
+      t = m.add(t, m.mul(m.cos(m.mul(w, x)), 0.5));
+    }
+    return [s, t];
+  };
+  /** d/dx of the two outputs, in plain JS. */
+  const want = (steps: number, x: number) => {
+    let ds = 1;
+    let dt = 0;
+    for (let i = 0; i < steps; i++) {
+      const w = 1 + (i % 5) / 5;
+      ds += w * Math.cos(w * x);
+      dt += -0.5 * w * Math.sin(w * x);
+    }
+    return [ds, dt];
+  };
+
+  test('each call, of whatever length, gets its own derivatives (two rows: two backward passes)', () => {
+    let steps = 0;
+    const f = (x: m.Value) => run(steps)(x);
+    const p = prepareJacobian(f, tape(), 0.3);
+    for (const [k, x] of [
+      [3000, 0.3],
+      [3000, 0.7],
+      [1200, 0.7],
+      [6000, -0.2],
+      [3000, 0.3],
+      [10, 0.3],
+      [6000, 1.1],
+    ] as const) {
+      steps = k;
+      const J = p.jacobian(x);
+      const [ds, dt] = want(k, x) as [number, number];
+      expect(J.data[0]).toBeCloseTo(ds, 9);
+      expect(J.data[1]).toBeCloseTo(dt, 9);
+    }
+  });
+
+  test('a tracer kept from an earlier call is refused, not read from memory a later call reused', () => {
+    let kept: m.Value | null = null;
+    const f = (x: m.Value) => {
+      const [s] = run(3000)(x) as [m.Value, m.Value];
+      kept ??= s;
+      return s;
+    };
+    const p = prepareDerivative(f, tape(), 0.3);
+    p.derivative(0.3);
+    p.derivative(0.9);
+    expect(() => m.value(kept!)).toThrow(TraceEscapedError);
   });
 });
