@@ -56,6 +56,41 @@ describe('handing over', () => {
     keys.forEach((k, i) => expect(g[k]).toBe(owned[i]));
   });
 
+  test('past the slots, an array not handed over is still copied', () => {
+    // Seven arrays handed over fill the slots and spill into the weak set; an eighth leaf the
+    // engine keeps (not handed over) must come back as a copy.
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] as const;
+    const kept = Float64Array.of(5, 6);
+    const engine: Engine = {
+      kind: 'engine',
+      name: 'mixed',
+      precision: 'float64',
+      mode: 'reverse',
+      pullback: (fn, xs) => ({
+        ys: fn(xs),
+        results: [keys.map((_, i) => (i < 7 ? handOver(Float64Array.of(i, i)) : kept))],
+      }),
+    };
+    const x = Object.fromEntries(keys.map((k) => [k, Float64Array.of(0, 0)]));
+    const g = gradient((p: Record<string, unknown>) => 0 * Object.keys(p).length, engine, x) as Record<
+      string,
+      Float64Array
+    >;
+    expect(g.h).not.toBe(kept);
+    expect(Array.from(g.h!)).toEqual([5, 6]);
+  });
+
+  test('a number handed over is a number', () => {
+    const engine: Engine = {
+      kind: 'engine',
+      name: 'number',
+      precision: 'float64',
+      mode: 'reverse',
+      pullback: (fn, xs) => ({ ys: fn(xs), results: [[handOver(2.5)]] }),
+    };
+    expect(gradient((x: unknown) => (x as number) * 0, engine, 1)).toBe(2.5);
+  });
+
   test('an array handed over and not taken is forgotten by the next call', () => {
     // The engine hands over an array it keeps, and returns it (not handed over) a call later:
     // that result must be a copy, or the engine's later writes would show in the user's result.

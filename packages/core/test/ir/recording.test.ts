@@ -147,6 +147,49 @@ describe('following the guide without computing shapes', () => {
     expect(rec.follow(primitives.sum, [s], { axis: null })).toBe(-1);
   });
 
+  test('a guide followed to its end is the program, and nothing past its end is followed', () => {
+    const guide = record(null, [3, 3], ops).program;
+    const rec = new Recording(guide);
+    const x = rec.input(InputKind.Active, new Float64Array(3), [3]);
+    const z = rec.input(InputKind.Active, new Float64Array(3), [3]);
+    const s = rec.follow(primitives.sin, [x], {});
+    const p = rec.follow(primitives.mul, [s, z], {});
+    const y = rec.follow(primitives.add, [p, x], {});
+    expect([s, p, y]).toEqual(guide.eqns.map((e) => e.out));
+    expect(rec.size).toBe(3);
+    expect(rec.finish([y])).toBe(guide);
+    // one more op than the guide has
+    const longer = new Recording(guide);
+    const x2 = longer.input(InputKind.Active, new Float64Array(3), [3]);
+    const z2 = longer.input(InputKind.Active, new Float64Array(3), [3]);
+    const s2 = longer.follow(primitives.sin, [x2], {});
+    const p2 = longer.follow(primitives.mul, [s2, z2], {});
+    const y2 = longer.follow(primitives.add, [p2, x2], {});
+    expect(longer.follow(primitives.cos, [y2], {})).toBe(-1);
+    const c = longer.eqn(primitives.cos, [y2], {} as never, [3]);
+    expect(longer.finish([c]).eqns.map((e) => e.prim.name)).toEqual(['sin', 'mul', 'add', 'cos']);
+  });
+
+  test('an input where the guide has an equation is not followed', () => {
+    // guide: x, sin x, then a constant input z, then sin x · z
+    const g = new Recording(null);
+    const gx = g.input(InputKind.Active, new Float64Array(3), [3]);
+    const gs = g.eqn(primitives.sin, [gx], {} as never, [3]);
+    const gz = g.constantInput(Float64Array.of(1, 2, 3), [3]);
+    const guide = g.finish([g.eqn(primitives.mul, [gs, gz], {} as never, [3])]);
+    // this run: x, then z at once (where the guide has sin x), then x · z
+    const rec = new Recording(guide);
+    const x = rec.input(InputKind.Active, new Float64Array(3), [3]);
+    const z = rec.constantInput(Float64Array.of(1, 2, 3), [3]);
+    const y = rec.eqn(primitives.mul, [x, z], {} as never, [3]);
+    const p = rec.finish([y]);
+    expect(p).not.toBe(guide);
+    expect(p.inputs).toEqual([0, 1]);
+    expect(p.eqns.map((e) => [e.prim.name, ...e.args])).toEqual([['mul', 0, 1]]);
+    expect(rec.inputCount).toBe(2);
+    expect(rec.kinds).toEqual([InputKind.Active, InputKind.Array]);
+  });
+
   test('other arguments or another primitive are not followed', () => {
     const guide = record(null, [3, 3], ops).program;
     for (const [prim, args] of [
