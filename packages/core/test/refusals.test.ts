@@ -417,3 +417,22 @@ describe('a 0-d NDArray is a scalar wherever a scalar is accepted', () => {
     );
   });
 });
+
+describe('an engine that keeps the function it was handed', () => {
+  it('cannot evaluate f after the call ended', () => {
+    let kept: ((xs: readonly unknown[]) => readonly unknown[]) | null = null;
+    const engine = {
+      kind: 'engine',
+      name: 'keeps-f',
+      precision: 'float64',
+      mode: 'reverse',
+      pullback: (fn: (xs: readonly unknown[]) => readonly unknown[], xs: readonly unknown[]) => {
+        kept = fn;
+        return { ys: fn(xs), results: [[Float64Array.of(0)]] };
+      },
+    } as never;
+    const f = (x: unknown) => (x as Float64Array)[0]! * 2;
+    gradient(f, engine, Float64Array.of(1));
+    expect(() => kept!([Float64Array.of(1)])).toThrow(/f was evaluated after the call ended/);
+  });
+});

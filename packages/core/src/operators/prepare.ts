@@ -303,7 +303,13 @@ export class Preparation {
 
   /** f at leaves of x, within the run under way (what `run` hands its body). */
   private readonly evaluate: LeafFn = (xs) => {
-    const { journal, ctx } = this.state!;
+    const state = this.state;
+    if (state === null) {
+      throw new Error(
+        `${this.operator}: f was evaluated after the call ended (an engine kept the function it was handed).`,
+      );
+    }
+    const { journal, ctx } = state;
     journal.beginEvaluation();
     const f = this.f;
     const xDef = this.xDef;
