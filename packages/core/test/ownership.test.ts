@@ -2,15 +2,14 @@ import { gradient, prepareGradient } from '@diffint/core';
 import { type Engine, handOver } from '@diffint/core/engine';
 import { describe, expect, test } from 'vitest';
 
+/** A reverse-mode engine made of one pullback. */
+function reverseEngine(name: string, pullback: NonNullable<Engine['pullback']>): Engine {
+  return { kind: 'engine', name, precision: 'float64', mode: 'reverse', pullback };
+}
+
 /** An engine whose "gradient" is a fixed array, handed over or not. */
 function engineReturning(result: Float64Array, handed: boolean): Engine {
-  return {
-    kind: 'engine',
-    name: 'fixed',
-    precision: 'float64',
-    mode: 'reverse',
-    pullback: (f, xs) => ({ ys: f(xs), results: [[handed ? handOver(result) : result]] }),
-  };
+  return reverseEngine('fixed', (f, xs) => ({ ys: f(xs), results: [[handed ? handOver(result) : result]] }));
 }
 
 describe('results are fresh', () => {
@@ -41,13 +40,10 @@ describe('handing over', () => {
   test('every leaf of a tree handed over in one call is returned as is', () => {
     const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
     const owned = keys.map((_, i) => Float64Array.of(i, -i));
-    const engine: Engine = {
-      kind: 'engine',
-      name: 'fixed',
-      precision: 'float64',
-      mode: 'reverse',
-      pullback: (fn, xs) => ({ ys: fn(xs), results: [owned.map((o) => handOver(o))] }),
-    };
+    const engine = reverseEngine('fixed', (fn, xs) => ({
+      ys: fn(xs),
+      results: [owned.map((o) => handOver(o))],
+    }));
     const x = Object.fromEntries(keys.map((k) => [k, Float64Array.of(0, 0)]));
     const g = gradient((p: Record<string, unknown>) => 0 * Object.keys(p).length, engine, x) as Record<
       string,
@@ -61,16 +57,10 @@ describe('handing over', () => {
     // engine keeps (not handed over) must come back as a copy.
     const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] as const;
     const kept = Float64Array.of(5, 6);
-    const engine: Engine = {
-      kind: 'engine',
-      name: 'mixed',
-      precision: 'float64',
-      mode: 'reverse',
-      pullback: (fn, xs) => ({
-        ys: fn(xs),
-        results: [keys.map((_, i) => (i < 7 ? handOver(Float64Array.of(i, i)) : kept))],
-      }),
-    };
+    const engine = reverseEngine('mixed', (fn, xs) => ({
+      ys: fn(xs),
+      results: [keys.map((_, i) => (i < 7 ? handOver(Float64Array.of(i, i)) : kept))],
+    }));
     const x = Object.fromEntries(keys.map((k) => [k, Float64Array.of(0, 0)]));
     const g = gradient((p: Record<string, unknown>) => 0 * Object.keys(p).length, engine, x) as Record<
       string,
@@ -81,13 +71,7 @@ describe('handing over', () => {
   });
 
   test('a number handed over is a number', () => {
-    const engine: Engine = {
-      kind: 'engine',
-      name: 'number',
-      precision: 'float64',
-      mode: 'reverse',
-      pullback: (fn, xs) => ({ ys: fn(xs), results: [[handOver(2.5)]] }),
-    };
+    const engine = reverseEngine('number', (fn, xs) => ({ ys: fn(xs), results: [[handOver(2.5)]] }));
     expect(gradient((x: unknown) => (x as number) * 0, engine, 1)).toBe(2.5);
   });
 
@@ -96,19 +80,13 @@ describe('handing over', () => {
     // that result must be a copy, or the engine's later writes would show in the user's result.
     const kept = Float64Array.of(1, 2);
     let call = 0;
-    const engine: Engine = {
-      kind: 'engine',
-      name: 'keeps',
-      precision: 'float64',
-      mode: 'reverse',
-      pullback: (fn, xs) => {
-        if (call++ === 0) {
-          handOver(kept);
-          return { ys: fn(xs), results: [[handOver(Float64Array.of(0, 0))]] };
-        }
-        return { ys: fn(xs), results: [[kept]] };
-      },
-    };
+    const engine = reverseEngine('keeps', (fn, xs) => {
+      if (call++ === 0) {
+        handOver(kept);
+        return { ys: fn(xs), results: [[handOver(Float64Array.of(0, 0))]] };
+      }
+      return { ys: fn(xs), results: [[kept]] };
+    });
     const f = (x: unknown) => 0 * (x as Float64Array).length;
     gradient(f, engine, Float64Array.of(0, 0));
     const g = gradient(f, engine, Float64Array.of(0, 0));
@@ -122,16 +100,10 @@ describe('the point an engine receives', () => {
   /** An engine that keeps every x it is given. */
   function keeping(n: number) {
     const seen: Float64Array[] = [];
-    const engine: Engine = {
-      kind: 'engine',
-      name: 'keeping',
-      precision: 'float64',
-      mode: 'reverse',
-      pullback: (fn, xs) => {
-        seen.push(xs[0] as Float64Array);
-        return { ys: fn(xs), results: [[handOver(new Float64Array(n))]] };
-      },
-    };
+    const engine = reverseEngine('keeping', (fn, xs) => {
+      seen.push(xs[0] as Float64Array);
+      return { ys: fn(xs), results: [[handOver(new Float64Array(n))]] };
+    });
     return { seen, engine };
   }
 

@@ -131,6 +131,15 @@ export class TapeTrace extends Trace {
       const t = this.scalarOp(rule, args[0]!, args[1]);
       if (t !== null) return t;
     }
+    return this.record(prim, args, params);
+  }
+
+  /** Records an op as an equation of the program (its arguments are not all scalar slots or numbers). */
+  private record<N extends PrimitiveName>(
+    prim: Primitive<N>,
+    args: readonly Value[],
+    params: PrimitiveParams[N],
+  ): Value {
     const n = args.length;
     const vars = (argVars[n] ??= new Array<number>(n).fill(0));
     const shapes = (argShapes[n] ??= new Array<Shape>(n).fill(scalarShape));
@@ -157,17 +166,17 @@ export class TapeTrace extends Trace {
     const rule = prim.scalar;
     const t = rule === undefined ? null : this.scalarOp(rule, a, b);
     if (t !== null) return t;
-    // An op on arrays: recorded through `process`, its arguments in a list of this module's
-    // (read and dropped there) rather than one per op.
+    // An op on arrays: recorded, its arguments in a list of this module's (read and dropped
+    // there) rather than one per op.
     if (b === undefined) {
       elementArgs1[0] = a;
-      const out = this.process(prim, elementArgs1, elementParams as never);
+      const out = this.record(prim, elementArgs1, elementParams as never);
       elementArgs1[0] = 0;
       return out;
     }
     elementArgs2[0] = a;
     elementArgs2[1] = b;
-    const out = this.process(prim, elementArgs2, elementParams as never);
+    const out = this.record(prim, elementArgs2, elementParams as never);
     elementArgs2[0] = 0;
     elementArgs2[1] = 0;
     return out;

@@ -125,7 +125,9 @@ export class Recording {
     params: PrimitiveParams[N],
     shape: Shape,
   ): number {
-    if (this.built === null && this.followEqn(prim as AnyPrimitive, args, params, shape)) return this.vars++;
+    // Followed: the guide's shape is this one (see `follow`).
+    const v = this.follow(prim as AnyPrimitive, args, params);
+    if (v >= 0) return v;
     return this.program.eqn(
       prim as AnyPrimitive,
       args.slice(),
@@ -216,26 +218,6 @@ export class Recording {
     const v = this.vars;
     if (g.inputs[this.inputsSeen] === v && sameDims(g.shapes[v]!, shape)) {
       this.inputsSeen++;
-      return true;
-    }
-    this.diverge();
-    return false;
-  }
-
-  /** Whether the guide's next equation is this one (then it is taken as recorded). */
-  private followEqn(prim: AnyPrimitive, args: readonly number[], params: unknown, shape: Shape): boolean {
-    const g = this.guide!;
-    const e = g.eqns[this.eqnsSeen];
-    const v = this.vars;
-    if (
-      e !== undefined &&
-      e.out === v &&
-      e.prim === prim &&
-      sameArgs(e.args, args) &&
-      sameParams(e.params, params) &&
-      sameDims(g.shapes[v]!, shape)
-    ) {
-      this.eqnsSeen++;
       return true;
     }
     this.diverge();

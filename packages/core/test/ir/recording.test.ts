@@ -149,22 +149,22 @@ describe('following the guide without computing shapes', () => {
 
   test('a guide followed to its end is the program, and nothing past its end is followed', () => {
     const guide = record(null, [3, 3], ops).program;
+    /** The guide's inputs and ops, each op taken by `follow`: their variables. */
+    const followAll = (rec: Recording) => {
+      const x = rec.input(InputKind.Active, new Float64Array(3), [3]);
+      const z = rec.input(InputKind.Active, new Float64Array(3), [3]);
+      const s = rec.follow(primitives.sin, [x], {});
+      const p = rec.follow(primitives.mul, [s, z], {});
+      return [s, p, rec.follow(primitives.add, [p, x], {})] as const;
+    };
     const rec = new Recording(guide);
-    const x = rec.input(InputKind.Active, new Float64Array(3), [3]);
-    const z = rec.input(InputKind.Active, new Float64Array(3), [3]);
-    const s = rec.follow(primitives.sin, [x], {});
-    const p = rec.follow(primitives.mul, [s, z], {});
-    const y = rec.follow(primitives.add, [p, x], {});
-    expect([s, p, y]).toEqual(guide.eqns.map((e) => e.out));
+    const vars = followAll(rec);
+    expect(vars).toEqual(guide.eqns.map((e) => e.out));
     expect(rec.size).toBe(3);
-    expect(rec.finish([y])).toBe(guide);
+    expect(rec.finish([vars[2]])).toBe(guide);
     // one more op than the guide has
     const longer = new Recording(guide);
-    const x2 = longer.input(InputKind.Active, new Float64Array(3), [3]);
-    const z2 = longer.input(InputKind.Active, new Float64Array(3), [3]);
-    const s2 = longer.follow(primitives.sin, [x2], {});
-    const p2 = longer.follow(primitives.mul, [s2, z2], {});
-    const y2 = longer.follow(primitives.add, [p2, x2], {});
+    const y2 = followAll(longer)[2];
     expect(longer.follow(primitives.cos, [y2], {})).toBe(-1);
     const c = longer.eqn(primitives.cos, [y2], {} as never, [3]);
     expect(longer.finish([c]).eqns.map((e) => e.prim.name)).toEqual(['sin', 'mul', 'add', 'cos']);
