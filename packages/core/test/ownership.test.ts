@@ -1,5 +1,6 @@
 import { gradient, prepareGradient } from '@diffint/core';
 import { type Engine, handOver } from '@diffint/core/engine';
+import { freshArray, recycle } from '../src/ownership.js';
 import { describe, expect, test } from 'vitest';
 
 /** A reverse-mode engine made of one pullback. */
@@ -93,6 +94,51 @@ describe('handing over', () => {
     expect(g).not.toBe(kept);
     kept[0] = 99;
     expect(Array.from(g)).toEqual([1, 2]);
+  });
+});
+
+describe('arrays core only copied', () => {
+  /** An engine whose gradient is a fresh array from `freshArray`, filled with `fill`, handed over. */
+  function freshEngine(fill: number, made: Float64Array[]): Engine {
+    return reverseEngine('fresh', (fn, xs) => {
+      const g = freshArray(2);
+      made.push(g);
+      g[0]! += fill;
+      g[1]! += 2 * fill;
+      return { ys: fn(xs), results: [[handOver(g)]] };
+    });
+  }
+  const f = (x: unknown) => 0 * (x as Float64Array).length;
+  const x = Float64Array.of(0, 0);
+
+  test('an array written into out is the next fresh array, zeroed, and never the user’s', () => {
+    const made: Float64Array[] = [];
+    const p = prepareGradient(f, freshEngine(1, made), x);
+    const out = new Float64Array(2);
+    p.gradientInto(out, x);
+    p.gradientInto(out, x);
+    // The second call got the first call's array back, zeroed before the engine added to it.
+    expect(made[1]).toBe(made[0]);
+    expect(Array.from(out)).toEqual([1, 2]);
+    // A result returned to the user is the user's: the next fresh array is a new one.
+    const g = p.gradient(x);
+    expect(g).toBe(made[2]);
+    p.gradientInto(out, x);
+    expect(made[3]).not.toBe(g);
+    expect(Array.from(g)).toEqual([1, 2]);
+  });
+
+  test('only arrays of their own memory, of the length asked for, are reused', () => {
+    const block = new Float64Array(4);
+    recycle(block.subarray(0, 2));
+    expect(freshArray(2).buffer).not.toBe(block.buffer);
+    const own = Float64Array.of(7, 8, 9);
+    recycle(own);
+    expect(freshArray(2)).not.toBe(own);
+    const again = freshArray(3);
+    expect(again).toBe(own);
+    expect(Array.from(again)).toEqual([0, 0, 0]);
+    expect(freshArray(3)).not.toBe(own);
   });
 });
 

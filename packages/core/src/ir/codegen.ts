@@ -67,10 +67,10 @@ export function generate(p: Program, sched: Schedule, fresh = 0): Generated {
   };
   const isFresh = new Uint8Array(nv);
   for (let i = 0; i < fresh && i < p.outputs.length; i++) isFresh[p.outputs[i]!] = 1;
-  /** Storage for a stored array: a new array per run for a fresh output, else an arena array. */
+  /** Storage for a stored array: an array of its own per run for a fresh output (`F`: a zeroed spare or a new array, see ownership.ts), else an arena array. */
   const storage = (v: number): string => {
     const n = sizeOf(p.shapes[v]!);
-    if (isFresh[v]) return `new Float64Array(${n})`;
+    if (isFresh[v]) return `F(${n})`;
     arena.push(n);
     return `A[${arena.length - 1}]`;
   };

@@ -7,6 +7,7 @@
 import { type Plain, fromData, plainData, plainShape } from '../values.js';
 import { type Raw, generate, raw, wrap } from './codegen.js';
 import { interpret } from './interpret.js';
+import { freshArray } from '../ownership.js';
 import { readTransposesInPlace } from './products.js';
 import type { Program } from './program.js';
 import { schedule, withoutDeadCode } from './schedule.js';
@@ -98,6 +99,7 @@ export function compile(program: Program, options: CompileOptions = {}): Compile
       'wrap',
       'S',
       'O',
+      'F',
       `"use strict";\nreturn function run(inputs) {\n${g.source}\n};`,
     ) as typeof factory;
   } catch {
@@ -105,7 +107,7 @@ export function compile(program: Program, options: CompileOptions = {}): Compile
   }
   const arena = g.arena.map((n) => new Float64Array(n));
   const outputs = new Array<Plain>(p.outputs.length).fill(0);
-  const generated = factory(arena, g.literals, g.kernels, raw, wrap, p.shapes, outputs) as (
+  const generated = factory(arena, g.literals, g.kernels, raw, wrap, p.shapes, outputs, freshArray) as (
     inputs: readonly Plain[],
   ) => Plain[];
   if (p.eqns.length <= guardedEquations) return { run: generated, generated: true, source: g.source };
