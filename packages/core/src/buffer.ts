@@ -262,6 +262,15 @@ export class Buffer {
 
   /** @internal */
   snapshot(): BufferSnapshot {
+    if (this.whole !== null) this.whole.trace.snapshotted = true;
+    if (this.packedBy !== null) this.packedBy.snapshotted = true;
+    const slots = this.slots;
+    if (slots !== null) {
+      for (let k = 0; k < slots.length; k++) {
+        const v = slots[k];
+        if (v instanceof Tracer) v.trace.snapshotted = true;
+      }
+    }
     return {
       // A small copy as a JS array stays on the JS heap; a typed-array copy costs an allocation.
       data: this.size <= 64 ? Array.from(this.data) : this.data.slice(),
@@ -413,6 +422,8 @@ export class Journal {
   private before: Map<Buffer, BufferSnapshot> | null = null;
   private afterFirst: Map<Buffer, BufferSnapshot> | null = null;
   private evaluations = 0;
+  /** @internal Closed and kept for reuse (a second close must not list it twice). */
+  released = false;
 
   /** Call before each evaluation of f. */
   beginEvaluation(): void {
@@ -428,21 +439,35 @@ export class Journal {
   /** Leaves the buffers as the first evaluation (the one at x itself) left them. */
   close(): void {
     unlist(this);
-    if (this.afterFirst === null || this.before === null) return;
-    for (const [b, s] of this.before) {
-      b.restore(this.afterFirst.get(b) ?? s);
-      b.settleEnded();
+    if (this.afterFirst !== null && this.before !== null) {
+      for (const [b, s] of this.before) {
+        b.restore(this.afterFirst.get(b) ?? s);
+        b.settleEnded();
+      }
     }
+    this.release();
   }
 
   /** Closes the journal leaving every buffer as it was when the journal opened. */
   rollback(): void {
     unlist(this);
-    if (this.before === null) return;
-    for (const [b, s] of this.before) {
-      b.restore(s);
-      b.settleEnded();
+    if (this.before !== null) {
+      for (const [b, s] of this.before) {
+        b.restore(s);
+        b.settleEnded();
+      }
     }
+    this.release();
+  }
+
+  /** Empties the closed journal and keeps it for the next `openJournal` (no journal per call). */
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.before = null;
+    this.afterFirst = null;
+    this.evaluations = 0;
+    if (freeJournals.length < 8) freeJournals.push(this);
   }
 
   /** @internal */
@@ -453,6 +478,8 @@ export class Journal {
 }
 
 const journals: Journal[] = [];
+/** Closed journals, emptied, for `openJournal` to reopen. */
+const freeJournals: Journal[] = [];
 
 /** Takes a closing journal off the list (the last one, but for a journal closed out of order). */
 function unlist(j: Journal): void {
@@ -468,7 +495,8 @@ let journalEpoch = 0;
 
 /** Opens a journal; every buffer written until it is closed is recorded in it. */
 export function openJournal(): Journal {
-  const j = new Journal();
+  const j = freeJournals.pop() ?? new Journal();
+  j.released = false;
   journals.push(j);
   journalEpoch++;
   return j;

@@ -132,6 +132,12 @@ export abstract class Trace {
   active = true;
   /** Buffers written with this trace's values, settled to primal values when it ends (made on first write). */
   private written: Set<Buffer> | null = null;
+  /**
+   * True once a buffer snapshot (an operator's journal) holds values of this trace. A snapshot
+   * restored after the trace ended has them settled to their primals then: an engine must keep
+   * what `primal` reads from this trace's own, not reuse it for a later trace.
+   */
+  snapshotted = false;
   abstract readonly engine: string;
 
   /** Apply `prim` to `args`, at least one of which is a tracer of this trace. */

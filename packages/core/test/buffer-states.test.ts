@@ -10,6 +10,7 @@ import { finiteDiff } from '@diffint/finite-diff';
 import * as m from '@diffint/core/math';
 import { tape } from '@diffint/tape';
 import { describe, expect, test } from 'vitest';
+import { openJournal, openJournalCount } from '../src/buffer.js';
 import { expectClose, matrix } from './support/compare.js';
 import { dual } from './support/dual.js';
 
@@ -323,5 +324,36 @@ describe("the journal's snapshots", () => {
     );
     expect(engine.evaluations).toBe(2);
     expect(b.get(0)).toBe(8);
+  });
+});
+
+describe('journals reopened', () => {
+  test('a closed journal is reopened empty, and closing it twice does not hand it out twice', () => {
+    const b = buffer(1);
+    const open = openJournalCount();
+    const first = openJournal();
+    first.beginEvaluation();
+    b.set(0, 5);
+    first.beginEvaluation();
+    expect(b.get(0)).toBe(0);
+    // Closed, the buffer holds what the first evaluation left.
+    first.close();
+    expect(b.get(0)).toBe(5);
+    first.close();
+    const a = openJournal();
+    const c = openJournal();
+    expect(a).not.toBe(c);
+    expect(openJournalCount()).toBe(open + 2);
+    // Reopened empty: the state before this write (5) is restored, not what `first` noted (0).
+    b.set(0, 7);
+    for (const j of [a, c]) {
+      j.beginEvaluation();
+      j.beginEvaluation();
+    }
+    expect(b.get(0)).toBe(5);
+    c.close();
+    a.close();
+    expect(openJournalCount()).toBe(open);
+    expect(b.get(0)).toBe(7);
   });
 });
