@@ -6,7 +6,7 @@
  * and every input is plain) or lets the interpreter finish it.
  */
 import type { AnyPrimitive, Primitive, PrimitiveName, PrimitiveParams } from '../primitive.js';
-import { Tracer, type Value, bind } from '../trace.js';
+import { Tracer, type Value, bind, shapeOf } from '../trace.js';
 import { NDArray, type Plain, type Shape } from '../values.js';
 import { computedByInterpreter } from './interpret.js';
 import { type Program, ProgramBuilder } from './program.js';
@@ -31,6 +31,13 @@ function snapshot(a: Float64Array | NDArray): Plain {
   return a instanceof Float64Array ? a.slice() : new NDArray(a.data.slice(), a.shape);
 }
 
+/** True when `a` has the dimensions of `s`. */
+function hasDims(a: Value, s: Shape): boolean {
+  if (typeof a === 'number') return s.length === 0;
+  if (a instanceof Float64Array) return s.length === 1 && s[0] === a.length;
+  return sameDims(a.shape, s);
+}
+
 /** True when two shapes have the same dimensions. */
 function sameDims(a: Shape, b: Shape): boolean {
   if (a === b) return true;
@@ -50,18 +57,18 @@ function sameDims(a: Shape, b: Shape): boolean {
  * copied out of the guide and the recording goes on as an unguided one.
  */
 export class Recording {
-  private built: ProgramBuilder | null;
-  private guide: Program | null;
+  private built: ProgramBuilder | null = null;
+  private guide: Program | null = null;
   /** While guided: variables, inputs and equations recorded so far (all the guide's). */
   private vars = 0;
   private inputsSeen = 0;
   private eqnsSeen = 0;
   /** Per input (in order): its kind. Sized by the guide, so complete once `finish` ran. */
-  readonly kinds: InputKind[];
+  readonly kinds: InputKind[] = [];
   /** Per input (in order): its value on this run. Sized by the guide, so complete once `finish` ran. */
-  readonly inputValues: Value[];
+  readonly inputValues: Value[] = [];
   /** Per variable: its value once computed. */
-  readonly values: (Value | undefined)[];
+  readonly values: (Value | undefined)[] = [];
   /** Equations run so far (early, by `valueOf`, or all of them at the end). */
   evaluated = 0;
   /** True once a value was computed before the end (the compiled path then does not apply). */
@@ -71,12 +78,37 @@ export class Recording {
 
   /** `guide`: the program an earlier run recorded, expected again (see the class). */
   constructor(guide: Program | null = null) {
+    this.begin(guide);
+  }
+
+  /**
+   * Starts a new recording in this object (an engine keeps one per preparation, so a steady call
+   * allocates no recording): everything of the last one is dropped. Call `clear` when done with
+   * a recording too, so that it keeps no value alive until the next.
+   */
+  begin(guide: Program | null): void {
     this.guide = guide;
     this.built = guide === null ? new ProgramBuilder() : null;
-    // Allocated at the size the guide says, instead of growing push by push.
-    this.kinds = guide === null ? [] : new Array(guide.inputs.length);
-    this.inputValues = guide === null ? [] : new Array(guide.inputs.length);
-    this.values = guide === null ? [] : new Array(guide.shapes.length);
+    this.vars = 0;
+    this.inputsSeen = 0;
+    this.eqnsSeen = 0;
+    this.evaluated = 0;
+    this.early = false;
+    this.foreign = false;
+    // At the size the guide says, instead of growing push by push.
+    const inputs = guide === null ? 0 : guide.inputs.length;
+    resize(this.kinds, inputs);
+    resize(this.inputValues, inputs);
+    resize(this.values, guide === null ? 0 : guide.shapes.length);
+    // No value of the last recording may pass for one of this (`valueOf` trusts what is there).
+    this.clear();
+  }
+
+  /** Drops the values of the recording (its program stays readable), keeping the lists' memory. */
+  clear(): void {
+    const { inputValues, values } = this;
+    for (let i = 0; i < inputValues.length; i++) inputValues[i] = 0;
+    for (let i = 0; i < values.length; i++) values[i] = undefined;
   }
 
   /** The program recorded so far, as a builder (a guided recording stops following its guide). */
@@ -95,6 +127,22 @@ export class Recording {
     const inputs = this.guide!.inputs;
     for (let i = 0; i < this.inputsSeen; i++) if (inputs[i] === v) return i;
     return -1;
+  }
+
+  /**
+   * The shape of `a`, about to be recorded as the next input: the guide's own list when `a` has
+   * its dimensions (a steady call makes no shape list for its inputs), else `a`'s.
+   */
+  inputShape(a: Value): Shape {
+    const g = this.guide;
+    if (g !== null) {
+      const v = g.inputs[this.inputsSeen];
+      if (v === this.vars) {
+        const s = g.shapes[v]!;
+        if (hasDims(a, s)) return s;
+      }
+    }
+    return shapeOf(a);
   }
 
   /** A new input of the given kind, with its value on this run. */
@@ -191,14 +239,15 @@ export class Recording {
     for (let i = 0; i < vars.length; i++) this.values[vars[i]!] = values[from + i];
   }
 
-  /** The recorded program, with these variables as its outputs (the guide itself when it is that). */
+  /**
+   * The recorded program, with these variables as its outputs (the guide itself when it is that).
+   * `outputs` is read, not kept.
+   */
   finish(outputs: readonly number[]): Program {
     // Fewer inputs than the guide has: the lists lose the places they were allocated with.
     const n = this.inputCount;
-    if (this.kinds.length !== n) {
-      this.kinds.length = n;
-      this.inputValues.length = n;
-    }
+    resize(this.kinds, n);
+    resize(this.inputValues, n);
     const g = this.guide;
     if (
       this.built === null &&
@@ -208,7 +257,8 @@ export class Recording {
     ) {
       return sameArgs(outputs, g.outputs) ? g : { ...g, outputs: outputs.slice() };
     }
-    return this.program.finish(outputs);
+    // A builder's program keeps its outputs list: one of its own (the caller may reuse `outputs`).
+    return this.program.finish(outputs.slice());
   }
 
   /** Whether the next variable is an input of this shape in the guide (then it is taken as recorded). */
@@ -254,6 +304,11 @@ export class Recording {
     }
     if (upTo > this.evaluated) this.evaluated = upTo;
   }
+}
+
+/** Sets a reused list's length: only when it changes (setting it is a call into the runtime even then). */
+function resize(list: unknown[], n: number): void {
+  if (list.length !== n) list.length = n;
 }
 
 function sameArgs(a: readonly number[], b: readonly number[]): boolean {

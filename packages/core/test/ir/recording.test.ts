@@ -6,8 +6,13 @@ import type { Value } from '../../src/trace.js';
 type Op = { prim: 'sin' | 'cos' | 'mul' | 'add'; args: number[] };
 
 /** Records inputs of the given lengths, then the ops (args index variables), with y the last variable. */
-function record(guide: Program | null, lengths: readonly number[], ops: readonly Op[]) {
-  const rec = new Recording(guide);
+function record(guide: Program | null, lengths: readonly number[], ops: readonly Op[], reuse?: Recording) {
+  let rec: Recording;
+  if (reuse === undefined) rec = new Recording(guide);
+  else {
+    reuse.begin(guide);
+    rec = reuse;
+  }
   const vars = lengths.map((n) => rec.input(InputKind.Active, new Float64Array(n).fill(0.5), [n]));
   for (const op of ops) {
     const shape = [lengths[0]!];
@@ -212,5 +217,48 @@ describe('values the recording keeps', () => {
     rec.constantInput(2, []);
     expect(rec.inputValues).toEqual([a, 2]);
     expect(rec.kinds).toEqual([InputKind.Active, InputKind.Number]);
+  });
+});
+
+describe('a recording begun again in the same object', () => {
+  const other: Op[] = [
+    { prim: 'cos', args: [1] },
+    { prim: 'add', args: [2, 0] },
+  ];
+
+  test('records what a new recording records, whatever the last one was', () => {
+    const guide = record(null, [3, 3], ops).program;
+    const rec = new Recording();
+    // Unguided, guided to the end, diverging, with fewer and with more inputs: each as if new.
+    const cases: [Program | null, number[], Op[]][] = [
+      [null, [3, 3], ops],
+      [guide, [3, 3], ops],
+      [guide, [3, 3], other],
+      [guide, [3], [{ prim: 'sin', args: [0] }]],
+      [null, [3, 3, 3], [{ prim: 'mul', args: [0, 2] }]],
+      [guide, [3, 3], ops],
+    ];
+    for (const [g, lengths, o] of cases) {
+      const fresh = record(g, lengths, o);
+      const reused = record(g, lengths, o, rec);
+      expect(formatProgram(reused.program)).toBe(formatProgram(fresh.program));
+      expect(rec.kinds).toEqual(fresh.rec.kinds);
+      expect(rec.inputValues).toEqual(fresh.rec.inputValues);
+      expect(rec.values.length).toBe(fresh.rec.values.length);
+      expect(rec.size).toBe(fresh.rec.size);
+      expect(rec.inputCount).toBe(fresh.rec.inputCount);
+      rec.runAll();
+      fresh.rec.runAll();
+      expect(rec.values).toEqual(fresh.rec.values);
+      expect([rec.early, rec.evaluated]).toEqual([fresh.rec.early, fresh.rec.evaluated]);
+    }
+  });
+
+  test('keeps no value once cleared', () => {
+    const rec = new Recording();
+    record(null, [3, 3], ops, rec).rec.runAll();
+    rec.clear();
+    expect(rec.values.every((v) => v === undefined)).toBe(true);
+    expect(rec.inputValues.every((v) => v === 0)).toBe(true);
   });
 });
