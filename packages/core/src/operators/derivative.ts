@@ -1,8 +1,8 @@
 import type { Context } from '../context.js';
-import type { AnyBackend } from '../engine.js';
+import type { AnyBackend, LeafFn } from '../engine.js';
 import type { Value } from '../trace.js';
 import { pushforwardValues } from './derived.js';
-import { Preparation, resultTree, writeInto } from './prepare.js';
+import { Preparation, callContexts, resultTree, writeInto } from './prepare.js';
 import {
   type AnyFn,
   type InputLike,
@@ -38,37 +38,65 @@ export function prepareDerivative<
   checkScalarInput('derivative', prep.xDef);
   const engine = firstOrder(backend);
   const replayer = prep.replayer('derivative');
-  const compute = (x: unknown, contexts: Cs) => {
+  const key = prep.key;
+  /**
+   * A call's value and derivative leaves, overwritten by the next call: read before the call
+   * returns (a nested call of this preparation, made by f, ends before its caller's is written).
+   */
+  const result: { ys: readonly Value[]; d: readonly Value[] } = { ys: [], d: [] };
+  const body = (fn: LeafFn, xs: readonly Value[]) => {
+    const r = pushforwardValues(engine, fn, xs, unitTangent, key);
+    result.ys = r.ys;
+    result.d = r.results[0]!;
+    return result;
+  };
+  const compute = (
+    x: unknown,
+    contexts: readonly unknown[],
+  ): { ys: readonly Value[]; d: readonly Value[] } => {
     if (replayer !== null) {
       const leaves = prep.match(x, contexts);
-      const r = leaves === null ? null : replayer.call(leaves, contexts);
-      if (r !== null) return { y: resultTree(prep.yDef!, r.ys), d: r.d };
+      const r = leaves === null ? null : replayer.call(leaves, contexts as Cs);
+      if (r !== null) {
+        result.ys = r.ys;
+        result.d = r.d;
+        return result;
+      }
     }
-    const xs = prep.check(x, contexts);
-    const r = prep.run(contexts, (fn) => pushforwardValues(engine, fn, xs, [[1]], prep.key));
-    return { y: resultTree(prep.yDef!, r.ys), d: r.results[0]! };
+    return prep.run(contexts, body, prep.check(x, contexts));
   };
-  return {
-    derivative: (x, ...c) => {
-      const r = compute(x, c);
+  // The contexts are read from `arguments` (see `callContexts`); the rest parameters only type
+  // them, and as they are never read no list is made for them.
+  /* biome-ignore-start lint/complexity/noArguments: a call without contexts allocates no list */
+  const prepared: PreparedDerivative<F, Cs, X> = {
+    derivative(x, ..._contexts) {
+      // The structure of f's output is known once f ran: computed first.
+      const r = compute(x, callContexts(arguments, 1));
       return resultTree(prep.yDef!, r.d);
     },
-    valueAndDerivative: (x, ...c) => {
-      const r = compute(x, c);
-      return [r.y, resultTree(prep.yDef!, r.d)] as Out<X, Cs, [OutputOf<F>, OutputOf<F>]>;
+    valueAndDerivative(x, ..._contexts) {
+      const r = compute(x, callContexts(arguments, 1));
+      const y = resultTree(prep.yDef!, r.ys);
+      return [y, resultTree(prep.yDef!, r.d)] as Out<X, Cs, [OutputOf<F>, OutputOf<F>]>;
     },
-    derivativeInto: (out, x, ...c) => {
-      const r = compute(x, c);
+    derivativeInto(out, x, ..._contexts) {
+      const r = compute(x, callContexts(arguments, 2));
       writeInto(out, prep.yDef!, r.d);
       return out;
     },
-    valueAndDerivativeInto: (out, x, ...c) => {
-      const r = compute(x, c);
+    valueAndDerivativeInto(out, x, ..._contexts) {
+      const r = compute(x, callContexts(arguments, 2));
+      const y = resultTree(prep.yDef!, r.ys);
       writeInto(out, prep.yDef!, r.d);
-      return [r.y, out];
+      return [y, out];
     },
   };
+  /* biome-ignore-end lint/complexity/noArguments: a call without contexts allocates no list */
+  return prepared;
 }
+
+/** The one tangent 1 of a scalar x (engines read tangents, never write them). */
+const unitTangent: readonly (readonly Value[])[] = Object.freeze([Object.freeze([1])]);
 
 /** f'(x) for a scalar x: a number for a scalar f, else the structure of f's output. */
 export function derivative<

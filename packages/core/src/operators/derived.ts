@@ -172,13 +172,18 @@ const unitCotangents = new Map<string, (ys: readonly Value[]) => readonly (reado
 function unitCotangentOf(operator: string): (ys: readonly Value[]) => readonly (readonly Value[])[] {
   let c = unitCotangents.get(operator);
   if (c === undefined) {
-    c = (ys) => {
-      checkScalar(operator, ys);
-      return unitSeed;
-    };
+    c = unitCotangent(operator);
     unitCotangents.set(operator, c);
   }
   return c;
+}
+
+/** (Made apart from `unitCotangentOf`, which would otherwise allocate the closure's context on every call.) */
+function unitCotangent(operator: string): (ys: readonly Value[]) => readonly (readonly Value[])[] {
+  return (ys) => {
+    checkScalar(operator, ys);
+    return unitSeed;
+  };
 }
 
 /** f(x) (a scalar) and its gradient, as leaves. */
@@ -188,11 +193,20 @@ export function gradientValues(
   xs: readonly Value[],
   key: PrepKey,
   operator = 'gradient',
-): { y: Value; gradient: Value[] } {
-  if (engine.pullback) {
-    const r = engine.pullback(f, xs, unitCotangentOf(operator), key);
-    return { y: r.ys[0]!, gradient: [...r.results[0]!] };
-  }
+): { y: Value; gradient: readonly Value[] } {
+  if (!engine.pullback) return gradientByJacobian(engine, f, xs, key, operator);
+  const r = engine.pullback(f, xs, unitCotangentOf(operator), key);
+  return { y: r.ys[0]!, gradient: r.results[0]! };
+}
+
+/** The gradient as the one row of the Jacobian (apart: its closure would make every call allocate its context). */
+function gradientByJacobian(
+  engine: Engine,
+  f: LeafFn,
+  xs: readonly Value[],
+  key: PrepKey,
+  operator: string,
+): { y: Value; gradient: readonly Value[] } {
   const scalarF: LeafFn = (x) => {
     const ys = f(x);
     checkScalar(operator, ys);

@@ -1,9 +1,9 @@
 import type { Context } from '../context.js';
-import type { AnyBackend } from '../engine.js';
+import type { AnyBackend, LeafFn } from '../engine.js';
 import type { Tree } from '../pytree.js';
 import type { Value } from '../trace.js';
 import { gradientValues } from './derived.js';
-import { Preparation, resultTree, writeInto } from './prepare.js';
+import { Preparation, callContexts, resultTree, writeInto } from './prepare.js';
 import {
   type Fn,
   type InputLike,
@@ -53,37 +53,54 @@ export function prepareGradient<X, Cs extends readonly Context[]>(
   const prep = new Preparation('gradient', f, backend, x, contexts);
   const engine = firstOrder(backend);
   const replayer = prep.replayer('gradient');
-  /** A replayed call's result, overwritten by the next: read before the call returns. */
-  const replayed: { y: Value; gradient: Value[] } = { y: 0, gradient: [] };
-  const compute = (x: unknown, contexts: Cs): { y: Value; gradient: Value[] } => {
+  const key = prep.key;
+  /**
+   * A call's value and gradient leaves, overwritten by the next call: read before the call
+   * returns (a nested call of this preparation, made by f, ends before its caller's is written).
+   */
+  const result: { y: Value; gradient: readonly Value[] } = { y: 0, gradient: [] };
+  const body = (fn: LeafFn, xs: readonly Value[]) => {
+    const r = gradientValues(engine, fn, xs, key);
+    result.y = r.y;
+    result.gradient = r.gradient;
+    return result;
+  };
+  const compute = (x: unknown, contexts: readonly unknown[]): { y: Value; gradient: readonly Value[] } => {
     if (replayer !== null) {
       const leaves = prep.match(x, contexts);
-      const r = leaves === null ? null : replayer.call(leaves, contexts);
+      const r = leaves === null ? null : replayer.call(leaves, contexts as Cs);
       if (r !== null) {
-        replayed.y = r.ys[0]!;
-        replayed.gradient = r.d;
-        return replayed;
+        result.y = r.ys[0]!;
+        result.gradient = r.d;
+        return result;
       }
     }
-    const xs = prep.check(x, contexts);
-    return prep.run(contexts, (fn) => gradientValues(engine, fn, xs, prep.key));
+    return prep.run(contexts, body, prep.check(x, contexts));
   };
-  return {
-    gradient: (x, ...c) => resultTree(prep.xDef, compute(x, c).gradient),
-    valueAndGradient: (x, ...c) => {
-      const r = compute(x, c);
+  // The contexts are read from `arguments` (see `callContexts`); the rest parameters only type
+  // them, and as they are never read no list is made for them.
+  /* biome-ignore-start lint/complexity/noArguments: a call without contexts allocates no list */
+  const prepared: PreparedGradient<X, Cs> = {
+    gradient(x, ..._contexts) {
+      return resultTree(prep.xDef, compute(x, callContexts(arguments, 1)).gradient);
+    },
+    valueAndGradient(x, ..._contexts) {
+      const r = compute(x, callContexts(arguments, 1));
       return [scalarResult(r.y), resultTree(prep.xDef, r.gradient)] as Out<X, Cs, [number, Widen<X>]>;
     },
-    gradientInto: (out, x, ...c) => {
-      writeInto(out, prep.xDef, compute(x, c).gradient);
+    gradientInto(out, x, ..._contexts) {
+      writeInto(out, prep.xDef, compute(x, callContexts(arguments, 2)).gradient);
       return out as Widen<X>;
     },
-    valueAndGradientInto: (out, x, ...c) => {
-      const r = compute(x, c);
+    valueAndGradientInto(out, x, ..._contexts) {
+      const r = compute(x, callContexts(arguments, 2));
+      const y = r.y;
       writeInto(out, prep.xDef, r.gradient);
-      return [scalarResult(r.y), out as Widen<X>];
+      return [scalarResult(y), out as Widen<X>];
     },
   };
+  /* biome-ignore-end lint/complexity/noArguments: a call without contexts allocates no list */
+  return prepared;
 }
 
 /** ∇f(x): f returns a scalar; the result has the structure (and TypeScript type) of x. */

@@ -31,7 +31,7 @@ export function planMatrix(
   contexts: readonly unknown[],
 ): { info: SparsityInfo; compute: (x: unknown, contexts: readonly unknown[]) => MatrixResult } {
   const xs = prep.check(x, contexts);
-  const plan: MatrixPlan = backend.plan(operator, (body) => prep.run(contexts, body, true), xs);
+  const plan: MatrixPlan = backend.plan(operator, (body) => prep.run(contexts, body, undefined, true), xs);
   const info: SparsityInfo = { pattern: plan.pattern, colors: plan.colors, ncolors: plan.ncolors };
   return {
     info,

@@ -35,7 +35,7 @@ import {
   sameStructure,
   unflatten,
 } from '../pytree.js';
-import { releaseHandedOver, takeOver } from '../ownership.js';
+import { recycle, releaseHandedOver, takeOver } from '../ownership.js';
 import { pooledCopy } from '../pool.js';
 import { type ReplayMode, Replayer, replayOptionsOf } from '../replay/index.js';
 import { firstOrder } from './types.js';
@@ -276,40 +276,50 @@ export class Preparation {
    * Runs `body` with f over leaves. A journal spans the body: each evaluation of f after the
    * first starts from the buffer state the call began with, and afterwards the buffers hold
    * what the first evaluation (at x) left — or, with `restore`, the state the call began with
-   * (f is looked at, not evaluated: sparsity detection).
+   * (f is looked at, not evaluated: sparsity detection). `a` is handed to `body` (so a body made
+   * once per preparation needs no closure per call).
    */
-  run<R>(contexts: readonly unknown[], body: (f: LeafFn) => R, restore = false): R {
+  run<R, A = undefined>(
+    contexts: readonly unknown[],
+    body: (f: LeafFn, a: A) => R,
+    a?: A,
+    restore = false,
+  ): R {
     this.y?.fill(0);
     const journal = openJournal();
     // An empty first evaluation: every real one restores the starting state, and so does close().
     if (restore) journal.beginEvaluation();
     // The state `evaluate` reads, kept aside while a run of f calls this preparation again.
-    const outer = this.state;
-    this.state = { journal, ctx: contextValues(contexts as readonly Context[], this.caches) };
+    const outerJournal = this.journal;
+    const outerCtx = this.ctx;
+    this.journal = journal;
+    this.ctx = contextValues(contexts as readonly Context[], this.caches);
     // An outermost call: nothing handed over before it is still to be taken.
     if (runsUnderway === 0) releaseHandedOver();
     runsUnderway++;
     try {
-      return body(this.evaluate);
+      return body(this.evaluate, a as A);
     } finally {
       runsUnderway--;
-      this.state = outer;
+      this.journal = outerJournal;
+      this.ctx = outerCtx;
       journal.close();
     }
   }
 
-  /** The run under way: its journal and the values of its contexts. */
-  private state: { readonly journal: Journal; readonly ctx: readonly unknown[] } | null = null;
+  /** The run under way: its journal (null outside a run) and the values of its contexts. */
+  private journal: Journal | null = null;
+  private ctx: readonly unknown[] = [];
 
   /** f at leaves of x, within the run under way (what `run` hands its body). */
   private readonly evaluate: LeafFn = (xs) => {
-    const state = this.state;
-    if (state === null) {
+    const journal = this.journal;
+    if (journal === null) {
       throw new Error(
         `${this.operator}: f was evaluated after the call ended (an engine kept the function it was handed).`,
       );
     }
-    const { journal, ctx } = state;
+    const ctx = this.ctx;
     journal.beginEvaluation();
     const f = this.f;
     const xDef = this.xDef;
@@ -338,6 +348,20 @@ export class Preparation {
     return flat.leaves;
   };
 }
+
+/**
+ * The contexts of a prepared call, its arguments from `from` on: a shared empty list when there
+ * are none, so a call without contexts allocates no list (a rest parameter always does).
+ */
+export function callContexts(args: IArguments, from: number): readonly unknown[] {
+  const n = args.length - from;
+  if (n <= 0) return noCallContexts;
+  const c = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) c[i] = args[from + i];
+  return c;
+}
+
+const noCallContexts: readonly unknown[] = Object.freeze([]);
 
 /** A leaf of x as a copy of its own (numbers and traced values are immutable and pass through). */
 function ownCopy(v: Value): Value {
@@ -392,39 +416,44 @@ export function writeInto(out: unknown, def: TreeDef, leaves: readonly Value[], 
     else {
       const data = plainData(v);
       target.set(data);
-      // Copied, not kept: an engine's handed-over array is released (see ownership.ts).
-      takeOver(data);
+      // Copied, not kept: an engine's handed-over array is nobody's now (see ownership.ts).
+      if (takeOver(data)) recycle(data);
     }
     return;
   }
-  let i = 0;
-  const walk = (o: unknown, d: TreeDef): void => {
-    if (d.type === 'leaf') {
-      const v = leaves[i++] as Plain;
-      const target = o instanceof NDArray ? o.data : (o as Float64Array);
-      if (typeof v === 'number') target[0] = v;
-      else target.set(plainData(v));
-      return;
-    }
-    const children = d.children;
-    if (d.type === 'array') {
-      const arr = o as unknown[];
-      for (let j = 0; j < children.length; j++) {
-        const c = children[j]!;
-        if (c.type === 'leaf' && typeof arr[j] === 'number') arr[j] = numberOf(leaves[i++]!);
-        else walk(arr[j], c);
-      }
-      return;
-    }
-    const obj = o as Record<string, unknown>;
+  writeTree(out, def, leaves, 0);
+}
+
+/**
+ * Writes `leaves[i…]` into the tree `o` of structure `d` and returns the index after them (a
+ * function of its own: a closure here would make every `writeInto` allocate its context).
+ */
+function writeTree(o: unknown, d: TreeDef, leaves: readonly Value[], i: number): number {
+  if (d.type === 'leaf') {
+    const v = leaves[i] as Plain;
+    const target = o instanceof NDArray ? o.data : (o as Float64Array);
+    if (typeof v === 'number') target[0] = v;
+    else target.set(plainData(v));
+    return i + 1;
+  }
+  const children = d.children;
+  if (d.type === 'array') {
+    const arr = o as unknown[];
     for (let j = 0; j < children.length; j++) {
-      const k = d.keys[j]!;
       const c = children[j]!;
-      if (c.type === 'leaf' && typeof obj[k] === 'number') obj[k] = numberOf(leaves[i++]!);
-      else walk(obj[k], c);
+      if (c.type === 'leaf' && typeof arr[j] === 'number') arr[j] = numberOf(leaves[i++]!);
+      else i = writeTree(arr[j], c, leaves, i);
     }
-  };
-  walk(out, def);
+    return i;
+  }
+  const obj = o as Record<string, unknown>;
+  for (let j = 0; j < children.length; j++) {
+    const k = d.keys[j]!;
+    const c = children[j]!;
+    if (c.type === 'leaf' && typeof obj[k] === 'number') obj[k] = numberOf(leaves[i++]!);
+    else i = writeTree(obj[k], c, leaves, i);
+  }
+  return i;
 }
 
 /** Leaves `matchLeaves` writes into and `writeInto` clears: no array per call. */

@@ -3,7 +3,7 @@ import * as m from '../math/ops.js';
 import { definePrimitive } from '../registry/define.js';
 import { type Value, bind, shapeOf } from '../trace.js';
 import { type Plain, fromData, plainData, plainShape, sizeOf } from '../values.js';
-import { type Axis, reducedShape, unreduce } from './sum.js';
+import { type Axis, allAxes, reducedShape, unreduce } from './sum.js';
 
 /** The largest element of all, or along one axis: NaN if any is, -∞ over no elements. */
 function maxKernel(a: Plain, axis: number | null): Plain {
@@ -57,5 +57,9 @@ export const primitive = definePrimitive<'max', Axis>({
 export function op(a: Value, axis?: number): Value {
   if (typeof a === 'number' && axis === undefined) return a;
   checkValue('max', 'a', a);
-  return bind(primitive, [a], { axis: axis === undefined ? null : normaliseAxis('max', axis, shapeOf(a)) });
+  return bind(
+    primitive,
+    [a],
+    axis === undefined ? allAxes : { axis: normaliseAxis('max', axis, shapeOf(a)) },
+  );
 }

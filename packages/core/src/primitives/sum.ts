@@ -41,9 +41,16 @@ export const primitive = definePrimitive<'sum', Axis>({
   args: ['linear'],
 });
 
+/** The parameters of a reduction over every axis: one object for every such op. */
+export const allAxes: { readonly axis: null } = Object.freeze({ axis: null });
+
 /** Sum of all elements (a scalar), or along `axis` (which is removed; negative counts from the end). */
 export function op(a: Value, axis?: number): Value {
   if (typeof a === 'number' && axis === undefined) return a;
   checkValue('sum', 'a', a);
-  return bind(primitive, [a], { axis: axis === undefined ? null : normaliseAxis('sum', axis, shapeOf(a)) });
+  return bind(
+    primitive,
+    [a],
+    axis === undefined ? allAxes : { axis: normaliseAxis('sum', axis, shapeOf(a)) },
+  );
 }
