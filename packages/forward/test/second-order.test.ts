@@ -236,6 +236,73 @@ describe.each(backends)('%s', (_, make) => {
       );
     }
   });
+
+  // Several tangents: over a reverse-mode outer engine, one outer call each, under one key. The
+  // operator's journal settles the buffer state of f's first evaluation after all of them ended:
+  // the values of the first call must still be its own.
+  test('state read before it is written, three tangents: H·t = 2 s² ∘ t, s ← s + x', () => {
+    const s = buffer(Float64Array.of(1, 2, 3));
+    const f = (x: m.Value) => {
+      const y = m.sum(m.square(m.mul(s.read(), x)));
+      s.assign(m.add(s.read(), x));
+      return y;
+    };
+    const x = Float64Array.of(1, -1, 0.5);
+    const ts = [Float64Array.of(1, 0, 0), Float64Array.of(0, 1, 2), Float64Array.of(3, 0, 1)];
+    const prepared = prepareHvp(f, make(), x, ts);
+    for (let call = 0; call < 3; call++) {
+      const s0 = s.toFloat64Array();
+      const products = prepared.hvp(x, ts);
+      ts.forEach((t, k) =>
+        expectClose(
+          products[k]!,
+          t.map((ti, i) => 2 * s0[i]! ** 2 * ti),
+          1e-13,
+        ),
+      );
+      expectClose(
+        s.toFloat64Array(),
+        s0.map((v, i) => v + x[i]!),
+        0,
+      );
+    }
+  });
+
+  test('the same in scalar code, slot by slot', () => {
+    const s = buffer(Float64Array.of(1, 2, 3));
+    const f = (x: m.Value[]) => {
+      let y: m.Value = 0;
+      for (let i = 0; i < 3; i++) {
+        const si = s.get(i);
+        y = m.add(y, m.square(m.mul(si, x[i]!)));
+        s.set(i, m.add(si, x[i]!));
+      }
+      return y;
+    };
+    const x = [1, -1, 0.5];
+    const ts = [
+      [1, 0, 0],
+      [0, 1, 2],
+      [3, 0, 1],
+    ];
+    const prepared = prepareHvp(f, make(), x, ts);
+    for (let call = 0; call < 3; call++) {
+      const s0 = s.toFloat64Array();
+      const products = prepared.hvp(x, ts);
+      ts.forEach((t, k) =>
+        expectClose(
+          Float64Array.from(products[k]!),
+          t.map((ti, i) => 2 * s0[i]! ** 2 * ti),
+          1e-13,
+        ),
+      );
+      expectClose(
+        s.toFloat64Array(),
+        s0.map((v, i) => v + x[i]!),
+        0,
+      );
+    }
+  });
 });
 
 describe.each(pairs)('nesting %s outside, %s inside', (outerName, innerName) => {

@@ -58,22 +58,36 @@ function staged<T>(stage: () => T): T | null {
 
 /** The compiled runs, built on first use; null when the backward program cannot be staged. */
 export function compiledOf(b: Built, codegen: boolean): CompiledRuns | null {
-  if (b.compiled === undefined) {
-    b.compiled = staged(() => {
-      const backward = ir.backwardProgram(forY(b), b.active, true);
-      const forward = ir.compile(
-        { ...b.program, outputs: [...b.program.outputs, ...backward.residuals] },
-        { codegen, fresh: b.yCount },
-      );
-      const backwardRun = ir.compile(backward.program, { codegen, fresh: backward.program.outputs.length });
-      return { forward, backward, backwardRun };
-    });
-  }
+  if (b.compiled === undefined) b.compiled = stagedRuns(b, codegen);
   return b.compiled;
+}
+
+/**
+ * The staging of `compiledOf` and `plainOf`, apart from them: a closure in their own body would
+ * make every call allocate its context, built or not.
+ */
+function stagedRuns(b: Built, codegen: boolean): CompiledRuns | null {
+  return staged(() => compileRuns(b, codegen));
+}
+
+/** Compiles the forward and backward runs of a structure. */
+function compileRuns(b: Built, codegen: boolean): CompiledRuns {
+  const backward = ir.backwardProgram(forY(b), b.active, true);
+  const forward = ir.compile(
+    { ...b.program, outputs: [...b.program.outputs, ...backward.residuals] },
+    { codegen, fresh: b.yCount },
+  );
+  const backwardRun = ir.compile(backward.program, { codegen, fresh: backward.program.outputs.length });
+  return { forward, backward, backwardRun };
 }
 
 /** The backward program for interpretation, built on first use; null when it cannot be staged. */
 export function plainOf(b: Built): ir.Backward | null {
-  if (b.plain === undefined) b.plain = staged(() => ir.backwardProgram(forY(b), b.active, false));
+  if (b.plain === undefined) b.plain = stagedPlain(b);
   return b.plain;
+}
+
+/** (See `stagedRuns`.) */
+function stagedPlain(b: Built): ir.Backward | null {
+  return staged(() => ir.backwardProgram(forY(b), b.active, false));
 }

@@ -20,7 +20,7 @@ import {
   ir,
 } from '@diffint/core/engine';
 import * as m from '@diffint/core/math';
-import { Columns, largeRegion, region } from './memory.js';
+import { type Columns, largeRegion, region } from './memory.js';
 import { type Built, type CompiledRuns, compiledOf, newBuilt, plainOf } from './programs.js';
 import { TapeTrace, TapeTracer } from './trace.js';
 
@@ -33,6 +33,40 @@ interface Run {
   readonly yAt: readonly number[];
 }
 
+/**
+ * The lists one call works in, kept by its preparation for the next: a steady call allocates
+ * none of them. Taken while in use, so a nested call of the same preparation (f calling it)
+ * makes its own; nothing in them outlives the call (`release` drops every value).
+ */
+class Workspace {
+  readonly recording = new ir.Recording();
+  /** The program's outputs: f's, then what buffers hold. */
+  readonly outputs: number[] = [];
+  /** `yAt` of the call's `Run`. */
+  readonly yAt: number[] = [];
+  /** The structure's extra integers: the input kinds, then -1 - (the number of outputs of f). */
+  readonly ints: number[] = [];
+  /** Per program output of f: its seed; and the inputs of the backward program. */
+  readonly seeds: Value[] = [];
+  readonly sources: Value[] = [];
+  /** The adjoints of the program's inputs (read into the call's result lists). */
+  readonly adjoints: (Value | undefined)[] = [];
+
+  /** Drops every value the call left, keeping the lists' memory. */
+  release(): void {
+    this.recording.clear();
+    const { seeds, sources, adjoints } = this;
+    for (let i = 0; i < seeds.length; i++) seeds[i] = 0;
+    for (let i = 0; i < sources.length; i++) sources[i] = 0;
+    for (let i = 0; i < adjoints.length; i++) adjoints[i] = undefined;
+  }
+}
+
+/** Sets a reused list's length: only when it changes (setting it is a call into the runtime even then). */
+function resize(list: unknown[], n: number): void {
+  if (list.length !== n) list.length = n;
+}
+
 /** What a preparation's last recording leaves for its next one. */
 interface Previous {
   /** Its scalar slots: the next recording allocates its columns once. */
@@ -43,6 +77,8 @@ interface Previous {
   columns: Columns | null;
   /** Memory for the adjoints of a long recording's scalar slots, reused by the next backward pass. */
   adjoints: ArrayBuffer | null;
+  /** The lists of a call, while no call of the preparation uses them. */
+  workspace: Workspace | null;
 }
 
 /**
@@ -82,6 +118,7 @@ export interface TapeEngine extends Engine {
 
 /** Runs the recorded program for the outputs of f and the values buffers hold. */
 function complete(
+  ws: Workspace,
   trace: TapeTrace,
   ys: readonly Value[],
   cache: ir.ProgramCache<Built>,
@@ -89,26 +126,29 @@ function complete(
 ): Run | null {
   const rec = trace.recording;
   if (rec.inputCount === 0) return null;
-  // Sized for every output of f being a program output (the usual case), trimmed otherwise.
-  const outputs = new Array<number>(ys.length);
-  const yAt = new Array<number>(ys.length);
+  // The lists keep their length from call to call (emptying one would free its memory).
+  const outputs = ws.outputs;
+  const yAt = ws.yAt;
+  resize(yAt, ys.length);
   let yCount = 0;
   for (let j = 0; j < ys.length; j++) {
     const y = ys[j];
-    if (!(y instanceof TapeTracer) || y.trace !== trace || y.v < 0) yAt[j] = -1;
-    else {
-      outputs[yCount] = y.v;
-      yAt[j] = yCount++;
-    }
+    yAt[j] = y instanceof TapeTracer && y.trace === trace && y.v >= 0 ? yCount++ : -1;
   }
-  if (yCount < ys.length) outputs.length = yCount;
+  resize(outputs, yCount);
+  for (let j = 0; j < ys.length; j++) if (yAt[j]! >= 0) outputs[yAt[j]!] = (ys[j] as TapeTracer).v;
   if (trace.buffers.size > 0) {
     const held: Tracer[] = [];
     for (const b of trace.buffers) b.heldBy(trace, held);
     for (const t of held) if ((t as TapeTracer).v >= 0) outputs.push((t as TapeTracer).v);
   }
   const program = rec.finish(outputs);
-  const built = cache.get(program, [...rec.kinds, -1 - yCount]);
+  const ints = ws.ints;
+  const kinds = rec.kinds;
+  resize(ints, kinds.length + 1);
+  for (let i = 0; i < kinds.length; i++) ints[i] = kinds[i]!;
+  ints[kinds.length] = -1 - yCount;
+  const built = cache.get(program, ints);
   // A structure is compiled on its second sighting: a one-off costs no code generation.
   if (!rec.early && !rec.foreign && ++built.sightings >= 2) {
     const c = compiledOf(built, codegen);
@@ -124,11 +164,20 @@ function complete(
   return { built, compiled: null, yAt };
 }
 
-/** The adjoints of the program's active inputs (in input order) for one cotangent of f's outputs. */
-function programAdjoints(trace: TapeTrace, run: Run, cotangent: readonly Value[]): (Value | undefined)[] {
+/**
+ * The adjoints of the program's active inputs (in input order, undefined for the others) for
+ * one cotangent of f's outputs, in the workspace's list.
+ */
+function programAdjoints(
+  ws: Workspace,
+  trace: TapeTrace,
+  run: Run,
+  cotangent: readonly Value[],
+): readonly (Value | undefined)[] {
   const { built, yAt } = run;
   // The outputs of f that are program outputs come first among those, in order.
-  const seedOf = new Array<Value>(built.yCount);
+  const seedOf = ws.seeds;
+  resize(seedOf, built.yCount);
   // A traced seed (an outer differentiation's) must be differentiated too: interpreted.
   let traced = false;
   for (let j = 0; j < cotangent.length; j++) {
@@ -143,7 +192,8 @@ function programAdjoints(trace: TapeTrace, run: Run, cotangent: readonly Value[]
   const bw = compiled?.backward ?? plainOf(built);
   if (bw === null) return eagerAdjoints(trace, built, seedOf);
   const sources = bw.sources;
-  const inputs = new Array<Value>(sources.length);
+  const inputs = ws.sources;
+  resize(inputs, sources.length);
   for (let i = 0; i < sources.length; i++) {
     const s = sources[i]!;
     inputs[i] = s.kind === 'seed' ? seedOf[s.index]! : (rec.values[s.v] ?? rec.valueOf(s.v));
@@ -151,7 +201,8 @@ function programAdjoints(trace: TapeTrace, run: Run, cotangent: readonly Value[]
   const out =
     compiled !== null ? compiled.backwardRun.run(inputs as never) : ir.interpret(bw.program, inputs);
   const active = built.active;
-  const adjoints = new Array<Value | undefined>(active.length);
+  const adjoints = ws.adjoints;
+  resize(adjoints, active.length);
   let k = 0;
   for (let i = 0; i < active.length; i++) {
     if (!active[i]) {
@@ -193,9 +244,12 @@ function eagerAdjoints(trace: TapeTrace, built: Built, seedOf: readonly Value[])
  * The adjoints of the inputs for one cotangent: the program's backward run, then the scalar
  * records in reverse. A scalar slot keeps a plain adjoint unboxed in `sadj`; anything else
  * (a value of an outer differentiation) is kept in a map. Both may hold part of one adjoint.
+ * (The scalar part is a function of its own: its closures would make every call allocate their
+ * context, array code included.)
  */
 function backward(
   prev: Previous,
+  ws: Workspace,
   trace: TapeTrace,
   inputs: readonly TapeTracer[],
   ys: readonly Value[],
@@ -203,7 +257,7 @@ function backward(
   run: Run | null,
 ): Value[] {
   // Without a program (scalar code only) there are no program adjoints.
-  const padj = run === null ? [] : programAdjoints(trace, run, cotangent);
+  const padj = run === null ? noAdjoints : programAdjoints(ws, trace, run, cotangent);
   const n = trace.slots;
   // Array code only: the program's adjoints are the inputs' adjoints.
   if (n === 0) {
@@ -214,6 +268,19 @@ function backward(
     }
     return gs;
   }
+  return scalarBackward(prev, trace, inputs, ys, cotangent, padj);
+}
+
+/** The adjoints of the inputs when f recorded scalar slots (see `backward`). */
+function scalarBackward(
+  prev: Previous,
+  trace: TapeTrace,
+  inputs: readonly TapeTracer[],
+  ys: readonly Value[],
+  cotangent: readonly Value[],
+  padj: readonly (Value | undefined)[],
+): Value[] {
+  const n = trace.slots;
   const { isRecord, arg0, arg1, d0, d1 } = trace.columns;
   const { memory, at } = adjointMemory(prev, 9 * n);
   const sadj = new Float64Array(memory, at, n);
@@ -276,6 +343,8 @@ function backward(
   });
 }
 
+const noAdjoints: readonly (Value | undefined)[] = [];
+
 /**
  * Compiled programs, shared by every tape of the process (so a one-shot call of a function seen
  * before reuses its code) and matched by structure; bounded, least recently used first out.
@@ -308,12 +377,14 @@ export function tape(options: TapeOptions = {}): TapeEngine {
     pullback(f: LeafFn, xs, cotangents, key): BatchResult {
       let prev = previous.get(key);
       if (prev === undefined) {
-        prev = { slots: 8, program: null, columns: null, adjoints: null };
+        prev = { slots: 8, program: null, columns: null, adjoints: null, workspace: null };
         previous.set(key, prev);
       }
-      // The spare columns are this recording's until it is done (a nested call of the same
-      // preparation meanwhile finds none and allocates its own).
-      const trace = new TapeTrace(prev.slots, prev.program, prev.columns);
+      // The spare columns and the workspace are this call's until it is done (a nested call of
+      // the same preparation meanwhile finds none and allocates its own).
+      const ws = prev.workspace ?? new Workspace();
+      prev.workspace = null;
+      const trace = new TapeTrace(prev.slots, prev.program, prev.columns, ws.recording);
       prev.columns = null;
       let inputs: TapeTracer[];
       let ys: readonly Value[];
@@ -322,7 +393,7 @@ export function tape(options: TapeOptions = {}): TapeEngine {
         inputs = new Array<TapeTracer>(xs.length);
         for (let i = 0; i < xs.length; i++) inputs[i] = trace.input(xs[i]!);
         ys = f(inputs);
-        run = complete(trace, ys, cache, codegen);
+        run = complete(ws, trace, ys, cache, codegen);
       } finally {
         trace.finish();
       }
@@ -337,9 +408,16 @@ export function tape(options: TapeOptions = {}): TapeEngine {
       }
       const cts = cotangents(primals);
       const results = new Array<Value[]>(cts.length);
-      for (let k = 0; k < cts.length; k++) results[k] = backward(prev, trace, inputs, ys, cts[k]!, run);
-      // Done with the columns: the next recording of this preparation may write over them.
-      prev.columns = trace.usedColumns;
+      for (let k = 0; k < cts.length; k++) results[k] = backward(prev, ws, trace, inputs, ys, cts[k]!, run);
+      // Done with the columns and the workspace: the next call of this preparation may write over
+      // them — unless a buffer snapshot holds values of this trace (an operator's journal keeps
+      // the state its first evaluation left and restores it later): they are settled to their
+      // primals after this call, from this trace's columns and recording, which stay its own.
+      if (!trace.snapshotted) {
+        prev.columns = trace.usedColumns;
+        ws.release();
+        prev.workspace = ws;
+      }
       return { ys: primals, results };
     },
   };

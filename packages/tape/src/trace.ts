@@ -71,15 +71,21 @@ export class TapeTrace extends Trace {
 
   /**
    * `capacity`: the slots expected (the previous recording's count), so the columns rarely grow;
-   * `guide`: the program the previous recording made, expected again (see `ir.Recording`).
+   * `guide`: the program the previous recording made, expected again (see `ir.Recording`);
+   * `spare`: columns to record scalar slots in; `recording`: one to record in (begun here).
    */
   constructor(
     private readonly capacity: number,
     guide: ir.Program | null = null,
     private spare: Columns | null = null,
+    recording: ir.Recording | null = null,
   ) {
     super();
-    this.recording = new ir.Recording(guide);
+    if (recording === null) this.recording = new ir.Recording(guide);
+    else {
+      recording.begin(guide);
+      this.recording = recording;
+    }
   }
 
   /**
@@ -108,7 +114,7 @@ export class TapeTrace extends Trace {
       this.columns.numbers[s] = x;
       return new TapeTracer(this, scalarShape, s, -1);
     }
-    const shape = shapeOf(x);
+    const shape = this.recording.inputShape(x);
     return new TapeTracer(this, shape, -1, this.recording.input(ir.InputKind.Active, x, shape));
   }
 
@@ -149,7 +155,7 @@ export class TapeTrace extends Trace {
         vars[i] = a.v >= 0 ? a.v : this.slotVar(a.slot);
         shapes[i] = a.shape;
       } else {
-        const s = shapeOf(a);
+        const s = this.recording.inputShape(a);
         shapes[i] = s;
         vars[i] = this.recording.constantInput(a, s);
       }
@@ -189,7 +195,7 @@ export class TapeTrace extends Trace {
 
   /** A constant recorded as a program input, so ops on it are recorded, not computed (see `Trace.lift`). */
   override lift(v: Plain): TapeTracer {
-    const shape = shapeOf(v);
+    const shape = this.recording.inputShape(v);
     return new TapeTracer(this, shape, -1, this.recording.constantInput(v, shape));
   }
 
