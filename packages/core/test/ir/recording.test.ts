@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { InputKind, type Program, Recording, formatProgram } from '../../src/ir/index.js';
 import { primitives } from '../../src/primitives/index.js';
 import type { Value } from '../../src/trace.js';
+import { NDArray } from '../../src/values.js';
 
 type Op = { prim: 'sin' | 'cos' | 'mul' | 'add'; args: number[] };
 
@@ -260,5 +261,70 @@ describe('a recording begun again in the same object', () => {
     rec.clear();
     expect(rec.values.every((v) => v === undefined)).toBe(true);
     expect(rec.inputValues.every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('the shape of the next input', () => {
+  const guide = (() => {
+    const rec = new Recording();
+    const a = rec.input(InputKind.Active, new Float64Array(3), [3]);
+    const b = rec.input(InputKind.Number, 2, []);
+    const c = rec.input(InputKind.Array, new NDArray(new Float64Array(6), [2, 3]), [2, 3]);
+    return rec.finish([a, b, c]);
+  })();
+
+  test("is the guide's own list when the value has its dimensions", () => {
+    const rec = new Recording(guide);
+    expect(rec.inputShape(new Float64Array(3))).toBe(guide.shapes[0]);
+    rec.input(InputKind.Active, new Float64Array(3), rec.inputShape(new Float64Array(3)));
+    expect(rec.inputShape(5)).toBe(guide.shapes[1]);
+    rec.input(InputKind.Number, 5, rec.inputShape(5));
+    const m = new NDArray(new Float64Array(6), [2, 3]);
+    expect(rec.inputShape(m)).toBe(guide.shapes[2]);
+  });
+
+  test("is the value's own when its dimensions differ from the guide's, or the guide has none there", () => {
+    expect(new Recording(guide).inputShape(new Float64Array(4))).toEqual([4]);
+    expect(new Recording(guide).inputShape(7)).toEqual([]);
+    expect(new Recording(guide).inputShape(new NDArray(new Float64Array(6), [6, 1]))).toEqual([6, 1]);
+    expect(new Recording(guide).inputShape(new NDArray(new Float64Array(3), [3]))).toEqual([3]);
+    const second = new Recording(guide);
+    second.input(InputKind.Active, new Float64Array(3), [3]);
+    expect(second.inputShape(new Float64Array(1))).toEqual([1]);
+    expect(second.inputShape(Float64Array.of(1, 2, 3))).toEqual([3]);
+    expect(second.inputShape(Float64Array.of(1, 2, 3))).not.toBe(guide.shapes[0]);
+    // Past the guide's inputs (at an equation of the guide), and unguided.
+    const rec = new Recording(guide);
+    for (const v of [new Float64Array(3), 5, new NDArray(new Float64Array(6), [2, 3])])
+      rec.input(InputKind.Active, v, rec.inputShape(v));
+    expect(rec.inputShape(new Float64Array(3))).toEqual([3]);
+    expect(rec.inputShape(new Float64Array(3))).not.toBe(guide.shapes[0]);
+    expect(new Recording().inputShape(new Float64Array(2))).toEqual([2]);
+  });
+});
+
+describe('finishing', () => {
+  test('keeps no list the caller passed: the caller may reuse it', () => {
+    const unguided = record(null, [3, 3], ops);
+    const outputs = [4, 2];
+    const p = new Recording(unguided.program);
+    for (const [kind, n] of [
+      [InputKind.Active, 3],
+      [InputKind.Active, 3],
+    ] as const)
+      p.input(kind, new Float64Array(n), [n]);
+    p.eqn(primitives.sin, [0], {} as never, [3]);
+    p.eqn(primitives.mul, [2, 1], {} as never, [3]);
+    p.eqn(primitives.add, [3, 0], {} as never, [3]);
+    const guided = p.finish(outputs);
+    const q = new Recording();
+    q.input(InputKind.Active, new Float64Array(3), [3]);
+    const qOutputs = [0];
+    const built = q.finish(qOutputs);
+    outputs[0] = 0;
+    outputs.push(9);
+    qOutputs.push(0);
+    expect(guided.outputs).toEqual([4, 2]);
+    expect(built.outputs).toEqual([0]);
   });
 });
