@@ -61,6 +61,17 @@ function staged<T>(build: () => T): T | null {
   }
 }
 
+/** How `complete` ran a recording. */
+interface Completed {
+  /** Per output of f: its index among the program's outputs of f, or null (not recorded in the program). */
+  readonly yAt: readonly (number | null)[];
+  /** Per program output of f, per direction: its tangent (null: zero). */
+  readonly tangents: readonly (readonly (Value | null)[])[];
+  readonly compiled: boolean;
+  /** The program recorded (the cache's copy of its structure). */
+  readonly program: ir.Program;
+}
+
 /**
  * Runs the recorded program and its tangent program; returns, per output of f recorded in the
  * program, its primal and its tangent per direction (null: zero).
@@ -71,13 +82,7 @@ function complete(
   cache: ir.ProgramCache<Built>,
   codegen: boolean,
   read: ReadResults | undefined,
-): {
-  readonly yAt: readonly (number | null)[];
-  readonly tangents: readonly (readonly (Value | null)[])[];
-  readonly compiled: boolean;
-  /** The program recorded (the cache's copy of its structure). */
-  readonly program: ir.Program;
-} | null {
+): Completed | null {
   const rec = trace.recording;
   if (rec.inputCount === 0) return null;
   const batch = trace.batch;
@@ -85,74 +90,103 @@ function complete(
   /** Per output of f in the program: whether its value and its tangents are read. */
   const readY: boolean[] = [];
   const readT: boolean[] = [];
-  const yAt = ys.map((y, j) => {
-    if (!(y instanceof StagedDual) || y.trace !== trace) return null;
+  const yAt = new Array<number | null>(ys.length);
+  for (let j = 0; j < ys.length; j++) {
+    const y = ys[j];
+    if (!(y instanceof StagedDual) || y.trace !== trace) {
+      yAt[j] = null;
+      continue;
+    }
+    yAt[j] = outputs.length;
     outputs.push(y.v);
     readY.push(read?.ys[j] ?? true);
     readT.push(read?.tangents[j] ?? true);
-    return outputs.length - 1;
-  });
+  }
   const yCount = outputs.length;
-  const held: Tracer[] = [];
-  for (const b of trace.buffers) b.heldBy(trace, held);
-  for (const t of held) if (t instanceof StagedDual) outputs.push(t.v);
+  if (trace.buffers.size > 0) {
+    const held: Tracer[] = [];
+    for (const b of trace.buffers) b.heldBy(trace, held);
+    for (const t of held) if (t instanceof StagedDual) outputs.push(t.v);
+  }
   const program = rec.finish(outputs);
-  const seeded = trace.seeds.map((s) => Array.from({ length: batch }, (_, k) => (s[k] ?? null) !== null));
-  const key: number[] = [...rec.kinds, -1 - yCount, batch];
-  for (const s of seeded) for (const on of s) key.push(on ? 1 : 0);
-  for (let k = 0; k < yCount; k++) key.push((readY[k] ? 1 : 0) + (readT[k] ? 2 : 0));
-  const built = cache.get(program, key);
-  const forY: ir.Program = { ...program, outputs: outputs.slice(0, yCount) };
-  const seedValue = (index: number): Value => trace.seeds[Math.floor(index / batch)]![index % batch]!;
-  const anyTracedSeed = trace.seeds.some((s) => s.some((t) => t instanceof Tracer));
-  let outs: readonly Value[];
-  let tangents: ir.Tangents;
-  if (!rec.early && !rec.foreign && !anyTracedSeed && ++built.sightings >= 2) {
-    if (built.compiled === undefined) {
-      built.compiled = staged(() => {
-        // The tangent program reads primal values from the primal program's variables, so both
-        // run as one program: every fused loop computes primal and tangents in one pass.
-        // Only what is read: values and tangents nobody reads are not computed.
-        const ys = outputs.slice(0, yCount);
-        const t = ir.tangentProgram(
-          { ...forY, outputs: ys.filter((_, k) => readT[k]) },
-          built.seeded,
-          batch,
-          false,
-        );
-        const composed = ir.compose(
-          program,
-          t,
-          ys.filter((_, k) => readY[k]),
-          outputs.slice(yCount),
-        );
-        if (composed === null) return null;
-        const fresh = ys.length + composed.outputs.length;
-        return { tangents: t, composed, run: ir.compile(composed.program, { codegen, fresh }) };
-      });
-    }
-    const c = built.compiled;
-    if (c !== null) {
-      const inputs = [...rec.inputValues, ...c.composed.seeds.map(seedValue)];
-      const all = c.run.run(inputs as never);
-      const nt = c.composed.outputs.length;
-      const primals = outputs.filter((_, k) => k >= yCount || readY[k]);
-      const np = primals.length - (outputs.length - yCount);
-      rec.setValues(primals, [...all.slice(0, np), ...all.slice(np + nt)]);
-      // Tangents are fresh arrays (see `fresh` above): handed over, so core returns them without a copy.
-      outs = all.slice(np, np + nt).map((t) => handOver(t as Plain));
-      tangents = c.tangents;
-      return { yAt, tangents: spread(tangents, outs, readT, batch), compiled: true, program: built.program };
+  // The structure's extra integers: the input kinds, the outputs of f, the batch, which inputs
+  // and directions are seeded, and what is read of each output (see `newPrograms`).
+  const kinds = rec.kinds;
+  const key: number[] = new Array(kinds.length + 2);
+  for (let i = 0; i < kinds.length; i++) key[i] = kinds[i]!;
+  key[kinds.length] = -1 - yCount;
+  key[kinds.length + 1] = batch;
+  let anyTracedSeed = false;
+  const seeds = trace.seeds;
+  for (let i = 0; i < seeds.length; i++) {
+    const s = seeds[i]!;
+    for (let k = 0; k < batch; k++) {
+      const t = s[k] ?? null;
+      key.push(t !== null ? 1 : 0);
+      if (t instanceof Tracer) anyTracedSeed = true;
     }
   }
+  for (let k = 0; k < yCount; k++) key.push((readY[k] ? 1 : 0) + (readT[k] ? 2 : 0));
+  const built = cache.get(program, key);
+  if (!rec.early && !rec.foreign && !anyTracedSeed && ++built.sightings >= 2) {
+    if (built.compiled === undefined)
+      built.compiled = compiledOf(built, program, outputs, yCount, readY, readT, batch, codegen);
+    const c = built.compiled;
+    if (c !== null) {
+      const composedSeeds = c.composed.seeds;
+      const n = rec.inputValues.length;
+      const inputs = new Array<Value>(n + composedSeeds.length);
+      for (let i = 0; i < n; i++) inputs[i] = rec.inputValues[i]!;
+      for (let i = 0; i < composedSeeds.length; i++) inputs[n + i] = seedValue(trace, composedSeeds[i]!);
+      const all = c.run.run(inputs as never);
+      const nt = c.composed.outputs.length;
+      // The run returns the primals of f that are read, the tangents, then what buffers hold.
+      let at = 0;
+      for (let k = 0; k < yCount; k++) if (readY[k]) rec.values[outputs[k]!] = all[at++];
+      const np = at;
+      at = np + nt;
+      for (let k = yCount; k < outputs.length; k++) rec.values[outputs[k]!] = all[at++];
+      // Tangents are fresh arrays (see `fresh` in compiledOf): handed over, so core returns them without a copy.
+      const outs = new Array<Value>(nt);
+      for (let i = 0; i < nt; i++) outs[i] = handOver(all[np + i] as Plain);
+      return {
+        yAt,
+        tangents: spread(c.tangents, outs, readT, batch),
+        compiled: true,
+        program: built.program,
+      };
+    }
+  }
+  return interpreted(trace, built, program, outputs, yCount, readY, yAt);
+}
+
+/**
+ * The recorded program and its tangent program run by the interpreter (or the JVP rules on
+ * values, where the tangent program cannot be staged). Apart from `complete`: its closures would
+ * make every call allocate their context, compiled or not.
+ */
+function interpreted(
+  trace: DualTrace,
+  built: Built,
+  program: ir.Program,
+  outputs: readonly number[],
+  yCount: number,
+  readY: readonly boolean[],
+  yAt: readonly (number | null)[],
+): Completed {
+  const rec = trace.recording;
+  const batch = trace.batch;
+  const forY: ir.Program = { ...program, outputs: outputs.slice(0, yCount) };
   rec.runAll();
   if (built.plain === undefined)
     built.plain = staged(() => ir.tangentProgram(forY, built.seeded, batch, false));
   if (built.plain === null)
     return { yAt, tangents: eagerTangents(trace, forY), compiled: false, program: built.program };
-  tangents = built.plain;
-  const inputs = tangents.sources.map((s) => (s.kind === 'seed' ? seedValue(s.index) : rec.values[s.v]!));
-  outs = ir.interpret(tangents.program, inputs);
+  const tangents = built.plain;
+  const inputs = tangents.sources.map((s) =>
+    s.kind === 'seed' ? seedValue(trace, s.index) : rec.values[s.v]!,
+  );
+  const outs = ir.interpret(tangents.program, inputs);
   return {
     yAt,
     program: built.program,
@@ -164,6 +198,48 @@ function complete(
     ),
     compiled: false,
   };
+}
+
+/** Seed `index` of the batch: direction index % batch of input ⌊index / batch⌋. */
+function seedValue(trace: DualTrace, index: number): Value {
+  const batch = trace.batch;
+  return trace.seeds[Math.floor(index / batch)]![index % batch]!;
+}
+
+/**
+ * The compiled run of a structure, or null when its tangent program cannot be staged. The
+ * tangent program reads primal values from the primal program's variables, so both run as one
+ * program: every fused loop computes primal and tangents in one pass. Only what is read: values
+ * and tangents nobody reads are not computed.
+ */
+function compiledOf(
+  built: Built,
+  program: ir.Program,
+  outputs: readonly number[],
+  yCount: number,
+  readY: readonly boolean[],
+  readT: readonly boolean[],
+  batch: number,
+  codegen: boolean,
+): Exclude<Built['compiled'], undefined> {
+  return staged(() => {
+    const ys = outputs.slice(0, yCount);
+    const t = ir.tangentProgram(
+      { ...program, outputs: ys.filter((_, k) => readT[k]) },
+      built.seeded,
+      batch,
+      false,
+    );
+    const composed = ir.compose(
+      program,
+      t,
+      ys.filter((_, k) => readY[k]),
+      outputs.slice(yCount),
+    );
+    if (composed === null) return null;
+    const fresh = ys.length + composed.outputs.length;
+    return { tangents: t, composed, run: ir.compile(composed.program, { codegen, fresh }) };
+  });
 }
 
 /**
@@ -207,6 +283,24 @@ function eagerTangents(trace: DualTrace, p: ir.Program): (Value | null)[][] {
     });
   }
   return p.outputs.map((y) => Array.from({ length: trace.batch }, (_, k) => tan[y]![k] ?? null));
+}
+
+/** Tangent k of output y of f (output j), zeros where it has none. */
+function tangentOf(trace: DualTrace, done: Completed | null, y: Value, j: number, k: number): Value {
+  let t: Value | null = null;
+  if (y instanceof DualTracer && y.trace === trace) t = y.tangents[k] ?? null;
+  // A staged value of this trace implies a recorded input, so `complete` ran in full.
+  else if (y instanceof StagedDual && y.trace === trace)
+    t = done!.tangents[done!.yAt[j]!]![k] as Value | null;
+  return t ?? m.zeros(shapeOf(y));
+}
+
+/** The value of output y of f; `unread`: nobody reads it, and one left out of the compiled program is given as zeros. */
+function primalOf(trace: DualTrace, y: Value, unread: boolean): Value {
+  if (y instanceof StagedDual && y.trace === trace && unread && trace.recording.values[y.v] === undefined) {
+    return m.zeros(y.shape);
+  }
+  return y instanceof Tracer && y.trace === trace ? trace.primal(y) : y;
 }
 
 /** Options of `forward()`. */
@@ -284,12 +378,12 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
       let ys: readonly Value[];
       let done: ReturnType<typeof complete>;
       try {
-        const inputs = xs.map((x, i) =>
-          trace.input(
-            x,
-            tangents.map((t) => seedOf(t[i]!)),
-          ),
-        );
+        const inputs = new Array<Value>(xs.length);
+        for (let i = 0; i < xs.length; i++) {
+          const seeds = new Array<Tangent>(tangents.length);
+          for (let k = 0; k < tangents.length; k++) seeds[k] = seedOf(tangents[k]![i]!);
+          inputs[i] = trace.input(xs[i]!, seeds);
+        }
         ys = f(inputs);
         done = complete(trace, ys, cache, codegen, read);
         if (done !== null) previous.set(key, done.program);
@@ -299,26 +393,15 @@ export function forward(options: ForwardOptions = {}): ForwardEngine {
         trace.finish();
         lastPassApplications = trace.applications;
       }
-      const tangentOf = (y: Value, j: number, k: number): Value => {
-        let t: Value | null = null;
-        if (y instanceof DualTracer && y.trace === trace) t = y.tangents[k] ?? null;
-        // A staged value of this trace implies a recorded input, so `complete` ran in full.
-        else if (y instanceof StagedDual && y.trace === trace)
-          t = done!.tangents[done!.yAt[j]!]![k] as Value | null;
-        return t ?? m.zeros(shapeOf(y));
-      };
-      const rec = trace.recording;
-      /** A value not read and not computed (left out of the compiled program) is given as zeros. */
-      const primal = (y: Value, j: number): Value =>
-        y instanceof StagedDual && y.trace === trace && read?.ys[j] === false && rec.values[y.v] === undefined
-          ? m.zeros(y.shape)
-          : y instanceof Tracer && y.trace === trace
-            ? trace.primal(y)
-            : y;
-      return {
-        ys: ys.map(primal),
-        results: tangents.map((_, k) => ys.map((y, j) => tangentOf(y, j, k))),
-      };
+      const primals = new Array<Value>(ys.length);
+      for (let j = 0; j < ys.length; j++) primals[j] = primalOf(trace, ys[j]!, read?.ys[j] === false);
+      const results = new Array<Value[]>(tangents.length);
+      for (let k = 0; k < tangents.length; k++) {
+        const r = new Array<Value>(ys.length);
+        for (let j = 0; j < ys.length; j++) r[j] = tangentOf(trace, done!, ys[j]!, j, k);
+        results[k] = r;
+      }
+      return { ys: primals, results };
     },
   };
 }
