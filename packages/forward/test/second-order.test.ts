@@ -1,5 +1,6 @@
 import {
   type Backend,
+  type Buffer,
   type Engine,
   buffer,
   derivative,
@@ -170,6 +171,45 @@ function matrixTimes(H: Float64Array, t: Float64Array): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => t.reduce((s, tj, j) => s + H[i * n + j]! * tj, 0));
 }
 
+/** f(x) = Σ (sᵢ xᵢ)², then s ← s + x: it reads the buffer before writing it; H = diag(2 s²) at the starting s. */
+function readThenStep(start: Float64Array) {
+  const s = buffer(start);
+  const f = (x: m.Value) => {
+    const y = m.sum(m.square(m.mul(s.read(), x)));
+    s.assign(m.add(s.read(), x));
+    return y;
+  };
+  return { s, f };
+}
+
+/** `calls` times: `check` with the state s0 the call starts from, then s = s0 + x afterwards. */
+function eachCall(s: Buffer, x: ArrayLike<number>, calls: number, check: (s0: Float64Array) => void): void {
+  for (let call = 0; call < calls; call++) {
+    const s0 = s.toFloat64Array();
+    check(s0);
+    expectClose(
+      s.toFloat64Array(),
+      s0.map((v, i) => v + x[i]!),
+      0,
+    );
+  }
+}
+
+/** H·t = 2 s0² ∘ t for each tangent. */
+function expectDiagonalProducts(
+  products: readonly ArrayLike<number>[],
+  ts: readonly ArrayLike<number>[],
+  s0: Float64Array,
+): void {
+  ts.forEach((t, k) =>
+    expectClose(
+      Float64Array.from(products[k]!),
+      Float64Array.from(t, (ti, i) => 2 * s0[i]! ** 2 * ti),
+      1e-13,
+    ),
+  );
+}
+
 describe.each(backends)('%s', (_, make) => {
   test('Hessian and hvp of the Rosenbrock function (n = 7)', () => {
     const x = Float64Array.from(pseudoRandom(7, 4), (v) => 2 * v);
@@ -215,57 +255,26 @@ describe.each(backends)('%s', (_, make) => {
   });
 
   test('state read before it is written: H = diag(2 s²) at the starting state, s ← s + x', () => {
-    const s = buffer(Float64Array.of(1, 2, 3, 4));
-    const f = (x: m.Value) => {
-      const y = m.sum(m.square(m.mul(s.read(), x)));
-      s.assign(m.add(s.read(), x));
-      return y;
-    };
+    const { s, f } = readThenStep(Float64Array.of(1, 2, 3, 4));
     const x = Float64Array.of(1, -1, 0.5, 2);
-    for (let call = 0; call < 2; call++) {
-      const s0 = s.toFloat64Array();
+    eachCall(s, x, 2, (s0) =>
       expectClose(
         hessian(f, make(), x),
         matrix(4, 4, (i, j) => (i === j ? 2 * s0[i]! ** 2 : 0)),
         1e-13,
-      );
-      expectClose(
-        s.toFloat64Array(),
-        s0.map((v, i) => v + x[i]!),
-        0,
-      );
-    }
+      ),
+    );
   });
 
   // Several tangents: over a reverse-mode outer engine, one outer call each, under one key. The
   // operator's journal settles the buffer state of f's first evaluation after all of them ended:
   // the values of the first call must still be its own.
   test('state read before it is written, three tangents: H·t = 2 s² ∘ t, s ← s + x', () => {
-    const s = buffer(Float64Array.of(1, 2, 3));
-    const f = (x: m.Value) => {
-      const y = m.sum(m.square(m.mul(s.read(), x)));
-      s.assign(m.add(s.read(), x));
-      return y;
-    };
+    const { s, f } = readThenStep(Float64Array.of(1, 2, 3));
     const x = Float64Array.of(1, -1, 0.5);
     const ts = [Float64Array.of(1, 0, 0), Float64Array.of(0, 1, 2), Float64Array.of(3, 0, 1)];
     const prepared = prepareHvp(f, make(), x, ts);
-    for (let call = 0; call < 3; call++) {
-      const s0 = s.toFloat64Array();
-      const products = prepared.hvp(x, ts);
-      ts.forEach((t, k) =>
-        expectClose(
-          products[k]!,
-          t.map((ti, i) => 2 * s0[i]! ** 2 * ti),
-          1e-13,
-        ),
-      );
-      expectClose(
-        s.toFloat64Array(),
-        s0.map((v, i) => v + x[i]!),
-        0,
-      );
-    }
+    eachCall(s, x, 3, (s0) => expectDiagonalProducts(prepared.hvp(x, ts), ts, s0));
   });
 
   test('the same in scalar code, slot by slot', () => {
@@ -286,22 +295,7 @@ describe.each(backends)('%s', (_, make) => {
       [3, 0, 1],
     ];
     const prepared = prepareHvp(f, make(), x, ts);
-    for (let call = 0; call < 3; call++) {
-      const s0 = s.toFloat64Array();
-      const products = prepared.hvp(x, ts);
-      ts.forEach((t, k) =>
-        expectClose(
-          Float64Array.from(products[k]!),
-          t.map((ti, i) => 2 * s0[i]! ** 2 * ti),
-          1e-13,
-        ),
-      );
-      expectClose(
-        s.toFloat64Array(),
-        s0.map((v, i) => v + x[i]!),
-        0,
-      );
-    }
+    eachCall(s, x, 3, (s0) => expectDiagonalProducts(prepared.hvp(x, ts), ts, s0));
   });
 });
 

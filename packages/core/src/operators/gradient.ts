@@ -54,25 +54,17 @@ export function prepareGradient<X, Cs extends readonly Context[]>(
   const engine = firstOrder(backend);
   const replayer = prep.replayer('gradient');
   const key = prep.key;
-  /**
-   * A call's value and gradient leaves, overwritten by the next call: read before the call
-   * returns (a nested call of this preparation, made by f, ends before its caller's is written).
-   */
-  const result: { y: Value; gradient: readonly Value[] } = { y: 0, gradient: [] };
-  const body = (fn: LeafFn, xs: readonly Value[]) => {
-    const r = gradientValues(engine, fn, xs, key);
-    result.y = r.y;
-    result.gradient = r.gradient;
-    return result;
-  };
+  /** A replayed call's value and gradient leaves, overwritten by the next: read before the call returns. */
+  const replayed: { y: Value; gradient: readonly Value[] } = { y: 0, gradient: [] };
+  const body = (fn: LeafFn, xs: readonly Value[]) => gradientValues(engine, fn, xs, key);
   const compute = (x: unknown, contexts: readonly unknown[]): { y: Value; gradient: readonly Value[] } => {
     if (replayer !== null) {
       const leaves = prep.match(x, contexts);
       const r = leaves === null ? null : replayer.call(leaves, contexts as Cs);
       if (r !== null) {
-        result.y = r.ys[0]!;
-        result.gradient = r.d;
-        return result;
+        replayed.y = r.ys[0]!;
+        replayed.gradient = r.d;
+        return replayed;
       }
     }
     return prep.run(contexts, body, prep.check(x, contexts));
